@@ -1,0 +1,3 @@
+export * from './definition.js';
+export * from './validate-graph.js';
+export * from './run.js';

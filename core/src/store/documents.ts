@@ -1,0 +1,140 @@
+/** Stored document shapes and collection names, shared by the server and the workers. */
+import type { Collection, Db } from 'mongodb';
+
+import type { JourneyDefinition } from '../journey/definition.js';
+
+/**
+ * Every document carries `workspaceId`. Hot documents have natural composite `_id`s so that
+ * lookups and deduplication are single-document operations by `_id`.
+ */
+export interface WorkspaceDoc {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** `_id` is the SHA-256 of the key; the key itself is never stored. */
+export interface CredentialDoc {
+  _id: string;
+  workspaceId: string;
+  kind: 'write' | 'api';
+  name: string;
+  createdAt: Date;
+}
+
+/** `_id` is `workspace:type:value`; the value points at one profile. */
+export interface IdentityDoc {
+  _id: string;
+  workspaceId: string;
+  type: string;
+  value: string;
+  profileId: string;
+  createdAt: Date;
+}
+
+export interface ProfileDoc {
+  _id: string;
+  workspaceId: string;
+  /** Stored with escaped keys (see `encodeObject`). */
+  traits: Record<string, unknown>;
+  identities: { type: string; value: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+  lastSeenAt?: Date;
+}
+
+/** `_id` is `workspace:messageId`: a duplicate insert is the dedupe. */
+export interface EventDoc {
+  _id: string;
+  workspaceId: string;
+  messageId: string;
+  type: 'identify' | 'track';
+  event?: string;
+  profileId: string;
+  userId?: string;
+  anonymousId?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  timestamp: Date;
+  receivedAt: Date;
+  sentAt?: Date;
+  /** Journeys this event should enter the person into, until their runs are started. */
+  pendingJourneys?: string[];
+}
+
+export type JourneyStatus = 'draft' | 'live' | 'paused' | 'stopped';
+
+export interface JourneyDoc {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  status: JourneyStatus;
+  draft: JourneyDefinition;
+  liveVersion: number | null;
+  latestVersion: number | null;
+  /** Event names that enter people into the live version; what ingestion matches on. */
+  entryEvents: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** `_id` is `journeyId:v<version>`; inserted once and never updated. */
+export interface JourneyVersionDoc {
+  _id: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  definition: JourneyDefinition;
+  notes: string | null;
+  publishedAt: Date;
+}
+
+/** `_id` is the side effect's idempotency key. */
+export interface MessageDoc {
+  _id: string;
+  workspaceId: string;
+  journeyId: string;
+  journeyVersion: number;
+  nodeId: string;
+  profileId: string;
+  channel: 'webhook';
+  status: 'sending' | 'sent' | 'failed';
+  attempts: number;
+  request: { method: string; url: string };
+  response?: { status: number; body: string };
+  error?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Collections {
+  workspaces: Collection<WorkspaceDoc>;
+  credentials: Collection<CredentialDoc>;
+  identities: Collection<IdentityDoc>;
+  profiles: Collection<ProfileDoc>;
+  events: Collection<EventDoc>;
+  journeys: Collection<JourneyDoc>;
+  journeyVersions: Collection<JourneyVersionDoc>;
+  messages: Collection<MessageDoc>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    workspaces: db.collection('workspaces'),
+    credentials: db.collection('credentials'),
+    identities: db.collection('identities'),
+    profiles: db.collection('profiles'),
+    events: db.collection('events'),
+    journeys: db.collection('journeys'),
+    journeyVersions: db.collection('journey_versions'),
+    messages: db.collection('messages'),
+  };
+}
+
+export const DUPLICATE_KEY = 11000;
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY;
+}

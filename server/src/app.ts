@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import express, { type Express } from 'express';
+import type { Db } from 'mongodb';
+import type { Client } from '@temporalio/client';
+
+import { collections } from '@junction/core/store';
+
+import { apiKeyAuth } from './http/auth.js';
+import { errorHandler, HttpError } from './http/errors.js';
+import { healthRoutes } from './health/routes.js';
+import { Ingestor } from './ingest/ingest-messages.js';
+import { trackingRoutes } from './ingest/routes.js';
+import { JourneyRuns } from './journeys/journey-runs.js';
+import { journeyRoutes } from './journeys/routes.js';
+import { JourneyStore } from './journeys/journey-store.js';
+import type { Logger } from './logger.js';
+import { CredentialResolver } from './workspaces/credentials.js';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  temporalNamespace: string;
+  log: Logger;
+  /** Directory of the built studio, served under `/studio` when it exists. */
+  studioDist?: string | undefined;
+}
+
+/** Builds the API without listening, so tests can drive it directly. */
+export function createApp(deps: AppDeps): Express {
+  const db = collections(deps.db);
+  const credentials = new CredentialResolver(db);
+  const runs = new JourneyRuns(db, deps.temporal, deps.log);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  app.use('/health', healthRoutes(deps.db, deps.temporal, deps.temporalNamespace));
+  app.use('/v1/journeys', apiKeyAuth(credentials), journeyRoutes(new JourneyStore(db), runs));
+  app.use('/v1', trackingRoutes(new Ingestor(db, runs), credentials));
+
+  if (deps.studioDist && existsSync(path.join(deps.studioDist, 'index.html'))) {
+    const dist = deps.studioDist;
+    app.use('/studio', express.static(dist, { index: 'index.html', maxAge: '1h' }));
+    app.get('/studio/{*rest}', (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+    app.get('/', (_req, res) => res.redirect('/studio/'));
+  }
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,3 @@
+export { createApp, type AppDeps } from './app.js';
+export { createWorkspace, type NewWorkspace } from './workspaces/credentials.js';
+export { createLogger } from './logger.js';

@@ -1,0 +1,172 @@
+import { encodeObject, type IdentifyMessage, type TrackMessage } from '@junction/core';
+import { isDuplicateKey, type Collections, type EventDoc } from '@junction/core/store';
+
+import type { JourneyRuns } from '../journeys/journey-runs.js';
+import { newId } from '../workspaces/credentials.js';
+import { resolveProfiles } from './profiles.js';
+
+export type IngestItem =
+  | { type: 'identify'; message: IdentifyMessage }
+  | { type: 'track'; message: TrackMessage };
+
+export interface IngestResult {
+  messageId: string;
+  status: 'stored' | 'duplicate';
+}
+
+export function eventDocId(workspaceId: string, messageId: string): string {
+  return `${workspaceId}:${messageId}`;
+}
+
+/**
+ * Segment's clock-skew correction: the client's clock is off by `sentAt - receivedAt`, so the
+ * event happened at `receivedAt - (sentAt - timestamp)` on the server's clock.
+ */
+export function correctedTimestamp(receivedAt: Date, timestamp?: string, sentAt?: string): Date {
+  if (!timestamp) return receivedAt;
+  const at = Date.parse(timestamp);
+  if (!sentAt) return new Date(at);
+  return new Date(receivedAt.getTime() - (Date.parse(sentAt) - at));
+}
+
+/**
+ * Stores identify and track messages exactly once per `messageId`, applies traits, and enters
+ * people into live journeys. Order matters for retries: traits and the event are written
+ * before runs start, and an event keeps `pendingJourneys` until its runs have started, so a
+ * client retry after a failure (a duplicate) finishes the job instead of being dropped.
+ */
+export class Ingestor {
+  constructor(
+    private readonly db: Collections,
+    private readonly runs: JourneyRuns,
+  ) {}
+
+  async ingest(workspaceId: string, items: IngestItem[], batchSentAt?: string): Promise<IngestResult[]> {
+    const receivedAt = new Date();
+    const messageIds = items.map((item) => item.message.messageId ?? newId('msg'));
+    const docIds = messageIds.map((id) => eventDocId(workspaceId, id));
+
+    const stored = new Map<string, Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>>();
+    const previous = await this.db.events
+      .find({ _id: { $in: docIds } }, { projection: { profileId: 1, pendingJourneys: 1 } })
+      .toArray();
+    for (const doc of previous) stored.set(doc._id, doc);
+
+    const fresh: number[] = [];
+    const seen = new Set<string>();
+    docIds.forEach((id, index) => {
+      if (!stored.has(id) && !seen.has(id)) fresh.push(index);
+      seen.add(id);
+    });
+
+    const profileIds = await resolveProfiles(
+      this.db,
+      workspaceId,
+      fresh.map((index) => items[index]!.message),
+      receivedAt,
+    );
+    const docs: EventDoc[] = [];
+    for (const [n, index] of fresh.entries()) {
+      const item = items[index]!;
+      const doc = await this.toEventDoc(workspaceId, item, docIds[index]!, messageIds[index]!, profileIds[n]!, {
+        receivedAt,
+        batchSentAt,
+      });
+      docs.push(doc);
+    }
+
+    await this.applyTraits(docs, receivedAt);
+    const inserted = await this.insertEvents(docs);
+
+    const toStart = [...inserted, ...previous].filter((doc) => doc.pendingJourneys?.length);
+    for (const doc of toStart) {
+      const journeys = (doc.pendingJourneys ?? []).map((entry) => {
+        const [journeyId, version] = entry.split('@');
+        return { journeyId: journeyId!, version: Number(version) };
+      });
+      await this.runs.start(workspaceId, doc.profileId, doc._id, journeys);
+    }
+    if (toStart.length > 0) {
+      await this.db.events.updateMany(
+        { _id: { $in: toStart.map((doc) => doc._id) } },
+        { $unset: { pendingJourneys: '' } },
+      );
+    }
+
+    const insertedIds = new Set(inserted.map((doc) => doc._id));
+    const reported = new Set<string>();
+    return docIds.map((id, index) => {
+      const first = insertedIds.has(id) && !reported.has(id);
+      reported.add(id);
+      return { messageId: messageIds[index]!, status: first ? 'stored' : 'duplicate' };
+    });
+  }
+
+  private async toEventDoc(
+    workspaceId: string,
+    item: IngestItem,
+    _id: string,
+    messageId: string,
+    profileId: string,
+    times: { receivedAt: Date; batchSentAt: string | undefined },
+  ): Promise<EventDoc> {
+    const { message } = item;
+    const sentAt = message.sentAt ?? times.batchSentAt;
+    const doc: EventDoc = {
+      _id,
+      workspaceId,
+      messageId,
+      type: item.type,
+      profileId,
+      timestamp: correctedTimestamp(times.receivedAt, message.timestamp, sentAt),
+      receivedAt: times.receivedAt,
+    };
+    if (message.userId) doc.userId = message.userId;
+    if (message.anonymousId) doc.anonymousId = message.anonymousId;
+    if (sentAt) doc.sentAt = new Date(sentAt);
+    if (message.context) doc.context = encodeObject(message.context);
+    if (item.type === 'identify') {
+      if (item.message.traits) doc.traits = encodeObject(item.message.traits);
+    } else {
+      doc.event = item.message.event;
+      if (item.message.properties) doc.properties = encodeObject(item.message.properties);
+      const journeys = await this.runs.journeysFor(workspaceId, item.message.event);
+      if (journeys.length > 0) doc.pendingJourneys = journeys.map((j) => `${j.journeyId}@${j.version}`);
+    }
+    return doc;
+  }
+
+  private async applyTraits(docs: EventDoc[], now: Date): Promise<void> {
+    const updates = docs
+      .filter((doc) => doc.type === 'identify' && doc.traits && Object.keys(doc.traits).length > 0)
+      .map((doc) => {
+        const set: Record<string, unknown> = { updatedAt: now };
+        for (const [key, value] of Object.entries(doc.traits!)) set[`traits.${key}`] = value;
+        return { updateOne: { filter: { _id: doc.profileId }, update: { $set: set } } };
+      });
+    if (updates.length > 0) await this.db.profiles.bulkWrite(updates, { ordered: true });
+  }
+
+  /** Returns the documents this call inserted; a concurrent duplicate is not an error. */
+  private async insertEvents(docs: EventDoc[]): Promise<EventDoc[]> {
+    if (docs.length === 0) return [];
+    try {
+      await this.db.events.insertMany(docs, { ordered: false });
+      return docs;
+    } catch (error) {
+      const writeErrors = duplicateIndexes(error);
+      if (!writeErrors) throw error;
+      return docs.filter((_, index) => !writeErrors.has(index));
+    }
+  }
+}
+
+function duplicateIndexes(error: unknown): Set<number> | undefined {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) {
+    return isDuplicateKey(error) ? new Set([0]) : undefined;
+  }
+  const writeErrors = (error as { writeErrors: unknown }).writeErrors;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code?: number; index: number }[];
+  if (list.some((e) => e.code !== 11000)) return undefined;
+  return new Set(list.map((e) => e.index));
+}

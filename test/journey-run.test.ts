@@ -1,0 +1,83 @@
+import request from 'supertest';
+
+import { currentPositionQuery } from '@junction/workflows';
+import { journeyRunWorkflowId, type JourneyDefinition } from '@junction/core';
+
+import { basicAuth, eventually, startStack, startWebhookReceiver, startWorker, type TestStack, type WorkerProcess } from './harness.js';
+
+function thinJourney(webhookUrl: string, delaySeconds: number): JourneyDefinition {
+  return {
+    nodes: [
+      { id: 'entry', type: 'entry', trigger: { kind: 'event', event: 'Order Completed' } },
+      { id: 'wait', type: 'delay', duration: { amount: delaySeconds, unit: 'seconds' } },
+      { id: 'notify', type: 'webhook', url: webhookUrl, method: 'POST' },
+      { id: 'done', type: 'exit' },
+    ],
+    edges: [
+      { id: 'e1', source: 'entry', target: 'wait' },
+      { id: 'e2', source: 'wait', target: 'notify' },
+      { id: 'e3', source: 'notify', target: 'done' },
+    ],
+  };
+}
+
+describe('a published journey on real Temporal and FerretDB', () => {
+  let stack: TestStack;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await stack.close();
+  });
+
+  async function publish(definition: JourneyDefinition): Promise<string> {
+    const auth = `Bearer ${stack.workspace.apiKey}`;
+    const created = await request(stack.app).post('/v1/journeys').set('Authorization', auth).send({ name: 'Thank you', draft: definition });
+    expect(created.status).toBe(201);
+    const id = created.body.journey.id as string;
+    const published = await request(stack.app).post(`/v1/journeys/${id}/publish`).set('Authorization', auth).send({ notes: 'first' });
+    expect(published.status).toBe(201);
+    return id;
+  }
+
+  function track(userId: string, messageId: string) {
+    return request(stack.app)
+      .post('/v1/track')
+      .set('Authorization', basicAuth(stack.workspace.writeKey))
+      .send({ userId, event: 'Order Completed', messageId, properties: { total: 42.5 } });
+  }
+
+  it('calls the webhook exactly once when the worker crashes during the delay', async () => {
+    const receiver = await startWebhookReceiver();
+    const journeyId = await publish(thinJourney(receiver.url, 6));
+    worker = await startWorker(stack.dbName);
+
+    const response = await track('user-crash', 'msg-crash-1');
+    expect(response.status).toBe(200);
+    const [profile] = await stack.store.profiles.find({ workspaceId: stack.workspace.workspaceId }).toArray();
+    const handle = stack.temporal.workflow.getHandle(journeyRunWorkflowId(stack.workspace.workspaceId, journeyId, profile!._id));
+
+    await eventually(async () => (await handle.query(currentPositionQuery))?.nodeId === 'wait', 20_000, 'the run to reach the delay');
+    await worker.crash();
+    expect(receiver.received).toHaveLength(0);
+
+    worker = await startWorker(stack.dbName);
+    await expect(handle.result()).resolves.toEqual({ exitNodeId: 'done', steps: 4 });
+
+    expect(receiver.received).toHaveLength(1);
+    const [call] = receiver.received;
+    expect(call!.headers['idempotency-key']).toBeDefined();
+    expect(call!.body).toMatchObject({
+      journey: { id: journeyId, version: 1, nodeId: 'notify' },
+      profile: { id: profile!._id },
+      event: { name: 'Order Completed', properties: { total: 42.5 } },
+    });
+    const messages = await stack.store.messages.find({ journeyId }).toArray();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ status: 'sent', channel: 'webhook', response: { status: 200 }, workspaceId: stack.workspace.workspaceId });
+    await receiver.close();
+  });
+});
