@@ -24,7 +24,11 @@ try {
   step('running tests');
   await runAsync('npx', ['jest', ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    },
   });
 } catch (error) {
   console.error(`\n${error.message}`);

@@ -12,7 +12,12 @@ import { freePort, startFerretdb, startTemporal } from '../scripts/lib/services.
 export default async function globalSetup() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'junction-test-'));
   const [mongo, temporal] = await Promise.all([
-    startFerretdb({ bin: FERRETDB_BIN, port: await freePort(), dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
+    startFerretdb({
+      bin: FERRETDB_BIN,
+      port: await freePort(),
+      dataDir: path.join(dir, 'ferretdb'),
+      logFile: path.join(dir, 'ferretdb.log'),
+    }),
     startTemporal({
       bin: TEMPORAL_BIN,
       port: await freePort(),

@@ -15,7 +15,10 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests through \`npm test\` (jest globalSetup starts the servers)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run tests through \`npm test\` (jest globalSetup starts the servers)`,
+    );
   return value;
 }
 
@@ -37,9 +40,16 @@ export async function startStack(): Promise<TestStack> {
   const mongo = await MongoClient.connect(requiredEnv('JUNCTION_TEST_MONGODB_URL'));
   const db = mongo.db(dbName);
   const store = collections(db);
-  const connection = await Connection.connect({ address: requiredEnv('JUNCTION_TEST_TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect({
+    address: requiredEnv('JUNCTION_TEST_TEMPORAL_ADDRESS'),
+  });
   const temporal = new Client({ connection });
-  const app = createApp({ db, temporal, temporalNamespace: 'default', log: createLogger('silent') });
+  const app = createApp({
+    db,
+    temporal,
+    temporalNamespace: 'default',
+    log: createLogger('silent'),
+  });
   const workspace = await createWorkspace(store, 'Test workspace');
   return {
     mongo,
@@ -66,22 +76,29 @@ export interface WorkerProcess {
 
 /** Runs the real worker entry point as its own process, against the test database. */
 export async function startWorker(dbName: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      MONGODB_URL: requiredEnv('JUNCTION_TEST_MONGODB_URL'),
-      MONGODB_DB: dbName,
-      TEMPORAL_ADDRESS: requiredEnv('JUNCTION_TEST_TEMPORAL_ADDRESS'),
-      LOG_LEVEL: 'info',
-      NODE_OPTIONS: '',
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'workers/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        MONGODB_URL: requiredEnv('JUNCTION_TEST_MONGODB_URL'),
+        MONGODB_DB: dbName,
+        TEMPORAL_ADDRESS: requiredEnv('JUNCTION_TEST_TEMPORAL_ADDRESS'),
+        LOG_LEVEL: 'info',
+        NODE_OPTIONS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 60s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not start in 60s:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('"worker started"')) {
@@ -118,13 +135,20 @@ export interface ReceivedRequest {
 }
 
 /** A real HTTP server that records every request and answers with `respond`. */
-export async function startWebhookReceiver(respond: (request: ReceivedRequest) => number = () => 200) {
+export async function startWebhookReceiver(
+  respond: (request: ReceivedRequest) => number = () => 200,
+) {
   const received: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as unknown) : null };
+      const request = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: raw ? (JSON.parse(raw) as unknown) : null,
+      };
       received.push(request);
       res.writeHead(respond(request), { 'content-type': 'application/json' }).end('{"ok":true}');
     });
@@ -139,12 +163,17 @@ export async function startWebhookReceiver(respond: (request: ReceivedRequest) =
   };
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -3,7 +3,15 @@ import request from 'supertest';
 import { currentPositionQuery } from '@junction/workflows';
 import { journeyRunWorkflowId, type JourneyDefinition } from '@junction/core';
 
-import { basicAuth, eventually, startStack, startWebhookReceiver, startWorker, type TestStack, type WorkerProcess } from './harness.js';
+import {
+  basicAuth,
+  eventually,
+  startStack,
+  startWebhookReceiver,
+  startWorker,
+  type TestStack,
+  type WorkerProcess,
+} from './harness.js';
 
 function thinJourney(webhookUrl: string, delaySeconds: number): JourneyDefinition {
   return {
@@ -35,10 +43,16 @@ describe('a published journey on real Temporal and FerretDB', () => {
 
   async function publish(definition: JourneyDefinition): Promise<string> {
     const auth = `Bearer ${stack.workspace.apiKey}`;
-    const created = await request(stack.app).post('/v1/journeys').set('Authorization', auth).send({ name: 'Thank you', draft: definition });
+    const created = await request(stack.app)
+      .post('/v1/journeys')
+      .set('Authorization', auth)
+      .send({ name: 'Thank you', draft: definition });
     expect(created.status).toBe(201);
     const id = created.body.journey.id as string;
-    const published = await request(stack.app).post(`/v1/journeys/${id}/publish`).set('Authorization', auth).send({ notes: 'first' });
+    const published = await request(stack.app)
+      .post(`/v1/journeys/${id}/publish`)
+      .set('Authorization', auth)
+      .send({ notes: 'first' });
     expect(published.status).toBe(201);
     return id;
   }
@@ -57,10 +71,18 @@ describe('a published journey on real Temporal and FerretDB', () => {
 
     const response = await track('user-crash', 'msg-crash-1');
     expect(response.status).toBe(200);
-    const [profile] = await stack.store.profiles.find({ workspaceId: stack.workspace.workspaceId }).toArray();
-    const handle = stack.temporal.workflow.getHandle(journeyRunWorkflowId(stack.workspace.workspaceId, journeyId, profile!._id));
+    const [profile] = await stack.store.profiles
+      .find({ workspaceId: stack.workspace.workspaceId })
+      .toArray();
+    const handle = stack.temporal.workflow.getHandle(
+      journeyRunWorkflowId(stack.workspace.workspaceId, journeyId, profile!._id),
+    );
 
-    await eventually(async () => (await handle.query(currentPositionQuery))?.nodeId === 'wait', 20_000, 'the run to reach the delay');
+    await eventually(
+      async () => (await handle.query(currentPositionQuery))?.nodeId === 'wait',
+      20_000,
+      'the run to reach the delay',
+    );
     await worker.crash();
     expect(receiver.received).toHaveLength(0);
 
@@ -77,7 +99,12 @@ describe('a published journey on real Temporal and FerretDB', () => {
     });
     const messages = await stack.store.messages.find({ journeyId }).toArray();
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ status: 'sent', channel: 'webhook', response: { status: 200 }, workspaceId: stack.workspace.workspaceId });
+    expect(messages[0]).toMatchObject({
+      status: 'sent',
+      channel: 'webhook',
+      response: { status: 200 },
+      workspaceId: stack.workspace.workspaceId,
+    });
     await receiver.close();
   });
 });

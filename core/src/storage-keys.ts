@@ -11,7 +11,10 @@ const EMPTY_KEY = '%';
 
 export function encodeKey(key: string): string {
   if (key === '') return EMPTY_KEY;
-  return key.replace(/[%.\0]|^\$/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  return key.replace(
+    /[%.\0]|^\$/g,
+    (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+  );
 }
 
 export function decodeKey(key: string): string {
@@ -45,7 +48,8 @@ export function decodeValue(value: unknown): unknown {
 function decodeNested(item: unknown): unknown {
   if (isPlainObject(item)) {
     const keys = Object.keys(item);
-    if (keys.length === 1 && keys[0] === NESTED_ARRAY_KEY) return decodeValue(item[NESTED_ARRAY_KEY]);
+    if (keys.length === 1 && keys[0] === NESTED_ARRAY_KEY)
+      return decodeValue(item[NESTED_ARRAY_KEY]);
   }
   return decodeValue(item);
 }
@@ -71,7 +75,11 @@ export const MAX_KEY_LENGTH = 256;
  * Bounds on free-form JSON that a client controls: nesting depth and key length. Deep objects
  * are a cheap way to exhaust a parser or the database, so they are refused, not truncated.
  */
-export function checkFreeformShape(value: unknown, path: (string | number)[] = [], depth = 0): InputIssue[] {
+export function checkFreeformShape(
+  value: unknown,
+  path: (string | number)[] = [],
+  depth = 0,
+): InputIssue[] {
   if (depth > MAX_DEPTH) {
     return [{ code: 'too_deep', path, message: `nesting deeper than ${MAX_DEPTH} levels` }];
   }
@@ -82,7 +90,11 @@ export function checkFreeformShape(value: unknown, path: (string | number)[] = [
     const issues: InputIssue[] = [];
     for (const [key, item] of Object.entries(value)) {
       if (key.length > MAX_KEY_LENGTH) {
-        issues.push({ code: 'key_too_long', path: [...path, key], message: `key longer than ${MAX_KEY_LENGTH} characters` });
+        issues.push({
+          code: 'key_too_long',
+          path: [...path, key],
+          message: `key longer than ${MAX_KEY_LENGTH} characters`,
+        });
         continue;
       }
       issues.push(...checkFreeformShape(item, [...path, key], depth + 1));

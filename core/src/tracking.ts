@@ -9,7 +9,12 @@ import { checkFreeformShape } from './storage-keys.js';
  */
 const FreeformObject = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   for (const issue of checkFreeformShape(value)) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, params: { code: issue.code } });
+    ctx.addIssue({
+      code: 'custom',
+      message: issue.message,
+      path: issue.path,
+      params: { code: issue.code },
+    });
   }
 });
 
@@ -31,7 +36,10 @@ const common = {
   writeKey: z.string().optional(),
 };
 
-function requireSomeId(value: { userId?: string | null; anonymousId?: string | null }, ctx: z.RefinementCtx): void {
+function requireSomeId(
+  value: { userId?: string | null; anonymousId?: string | null },
+  ctx: z.RefinementCtx,
+): void {
   if (!value.userId && !value.anonymousId) {
     ctx.addIssue({
       code: 'custom',

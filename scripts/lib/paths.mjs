@@ -11,4 +11,9 @@ export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const FERRETDB_VERSION = 'v1.24.2';
 
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', 'junction-ferretdb');
-export const TEMPORAL_BIN = path.join(TOOLS_DIR, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal');
+export const TEMPORAL_BIN = path.join(
+  TOOLS_DIR,
+  `temporal-${TEMPORAL_CLI_VERSION}`,
+  'bin',
+  'temporal',
+);

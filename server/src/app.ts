@@ -52,7 +52,9 @@ export function createApp(deps: AppDeps): Express {
     app.get('/', (_req, res) => res.redirect('/studio/'));
   }
 
-  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use((req, _res, next) =>
+    next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)),
+  );
   app.use(errorHandler(deps.log));
   return app;
 }

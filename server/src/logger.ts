@@ -7,6 +7,9 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
   return pino({
     level,
     base: { service: 'junction-server' },
-    redact: { paths: ['req.headers.authorization', '*.writeKey', '*.apiKey'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', '*.writeKey', '*.apiKey'],
+      censor: '[redacted]',
+    },
   });
 }

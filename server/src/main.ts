@@ -14,7 +14,8 @@ const mongo = await MongoClient.connect(config.MONGODB_URL, { serverSelectionTim
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
-const studioDist = config.STUDIO_DIST ?? fileURLToPath(new URL('../../studio/dist', import.meta.url));
+const studioDist =
+  config.STUDIO_DIST ?? fileURLToPath(new URL('../../studio/dist', import.meta.url));
 const app = createApp({
   db: mongo.db(config.MONGODB_DB),
   temporal,

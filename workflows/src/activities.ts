@@ -25,7 +25,11 @@ export interface WebhookOutcome {
  * workflow code depends on the contract only.
  */
 export interface JourneyActivities {
-  loadJourneyVersion(ref: { workspaceId: string; journeyId: string; version: number }): Promise<JourneyDefinition>;
+  loadJourneyVersion(ref: {
+    workspaceId: string;
+    journeyId: string;
+    version: number;
+  }): Promise<JourneyDefinition>;
   callWebhook(call: WebhookCall): Promise<WebhookOutcome>;
 }
 

@@ -1,4 +1,10 @@
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo, log } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  log,
+} from '@temporalio/workflow';
 
 import type { JourneyNode, JourneyRunInput } from '@junction/core';
 
@@ -11,7 +17,10 @@ import { runWebhook } from './nodes/webhook.js';
 
 const { loadJourneyVersion } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumInterval: '1 minute', nonRetryableErrorTypes: [NON_RETRYABLE.journeyVersionMissing] },
+  retry: {
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [NON_RETRYABLE.journeyVersionMissing],
+  },
 });
 
 /** A run visits at most this many nodes; loops must wait, so this bounds runaway graphs. */
@@ -37,15 +46,27 @@ export async function journeyRun(input: JourneyRunInput): Promise<JourneyRunResu
     position = { nodeId: node.id, nodeType: node.type, since: Date.now() };
     const exited = await runNode(node, ctx);
     if (exited) {
-      log.info('journey run finished', { journeyId: input.journeyId, profileId: input.profileId, steps });
+      log.info('journey run finished', {
+        journeyId: input.journeyId,
+        profileId: input.profileId,
+        steps,
+      });
       return { exitNodeId: node.id, steps };
     }
     const nextId = graph.next.get(node.id);
     const next = nextId === undefined ? undefined : graph.nodes.get(nextId);
-    if (!next) throw ApplicationFailure.nonRetryable(`node "${node.id}" has no next node`, 'BrokenJourneyGraph');
+    if (!next)
+      throw ApplicationFailure.nonRetryable(
+        `node "${node.id}" has no next node`,
+        'BrokenJourneyGraph',
+      );
     node = next;
   }
-  throw ApplicationFailure.nonRetryable(`run exceeded ${MAX_STEPS} steps`, 'StepLimitExceeded', workflowInfo().workflowId);
+  throw ApplicationFailure.nonRetryable(
+    `run exceeded ${MAX_STEPS} steps`,
+    'StepLimitExceeded',
+    workflowInfo().workflowId,
+  );
 }
 
 /** Runs one node; returns true when the person leaves the journey there. */

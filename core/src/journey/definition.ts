@@ -45,14 +45,15 @@ export const DelayNode = z.object({ ...nodeBase, type: z.literal('delay'), durat
 export type DelayNode = z.infer<typeof DelayNode>;
 
 /** Letters, digits and `-` only: also keeps `.` and `$` out of stored keys. */
-const HeaderName = z.string().max(100).regex(/^[A-Za-z0-9-]+$/, 'use letters, digits and "-" only');
+const HeaderName = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9-]+$/, 'use letters, digits and "-" only');
 
 export const WebhookNode = z.object({
   ...nodeBase,
   type: z.literal('webhook'),
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
-    .max(2048),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048),
   method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
   headers: z.record(HeaderName, z.string().max(4096)).optional(),
 });
@@ -61,7 +62,12 @@ export type WebhookNode = z.infer<typeof WebhookNode>;
 export const ExitNode = z.object({ ...nodeBase, type: z.literal('exit') });
 export type ExitNode = z.infer<typeof ExitNode>;
 
-export const JourneyNode = z.discriminatedUnion('type', [EntryNode, DelayNode, WebhookNode, ExitNode]);
+export const JourneyNode = z.discriminatedUnion('type', [
+  EntryNode,
+  DelayNode,
+  WebhookNode,
+  ExitNode,
+]);
 export type JourneyNode = z.infer<typeof JourneyNode>;
 export type JourneyNodeType = JourneyNode['type'];
 

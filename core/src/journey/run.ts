@@ -5,7 +5,11 @@ export const JOURNEY_TASK_QUEUE = 'junction-journeys';
  * One run per (journey, person) at a time: the workflow id is derived from both, so a repeated
  * trigger cannot start a second concurrent run.
  */
-export function journeyRunWorkflowId(workspaceId: string, journeyId: string, profileId: string): string {
+export function journeyRunWorkflowId(
+  workspaceId: string,
+  journeyId: string,
+  profileId: string,
+): string {
   return `journey:${workspaceId}:${journeyId}:${profileId}`;
 }
 

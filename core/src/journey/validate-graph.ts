@@ -36,7 +36,11 @@ export function validateJourneyGraph(definition: JourneyDefinition): InputIssue[
 
   const entries = definition.nodes.filter((node) => node.type === 'entry');
   if (entries.length === 0) {
-    issues.push({ code: 'journey.no_entry', path: ['nodes'], message: 'a journey needs one entry node' });
+    issues.push({
+      code: 'journey.no_entry',
+      path: ['nodes'],
+      message: 'a journey needs one entry node',
+    });
   }
   for (const extra of entries.slice(1)) {
     issues.push({

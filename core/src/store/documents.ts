@@ -136,5 +136,7 @@ export function collections(db: Db): Collections {
 export const DUPLICATE_KEY = 11000;
 
 export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY;
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
+  );
 }

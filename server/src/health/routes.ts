@@ -18,7 +18,11 @@ async function timed(fn: () => Promise<Record<string, unknown> | void>): Promise
     const detail = (await fn()) ?? {};
     return { ok: true, latencyMs: Math.round(performance.now() - started), ...detail };
   } catch (error) {
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: (error as Error).message,
+    };
   }
 }
 

@@ -22,7 +22,12 @@ export function requireWorkspace(req: Request): string {
 export function writeKeyAuth(resolver: CredentialResolver) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = basicUsername(req.headers.authorization) ?? bodyWriteKey(req.body);
-    if (!key) throw new HttpError(401, 'missing_write_key', 'send the write key as the Basic auth username');
+    if (!key)
+      throw new HttpError(
+        401,
+        'missing_write_key',
+        'send the write key as the Basic auth username',
+      );
     const credential = await resolver.resolve(key, 'write');
     if (!credential) throw new HttpError(401, 'invalid_write_key', 'the write key is not valid');
     req.workspaceId = credential.workspaceId;
@@ -35,7 +40,8 @@ export function apiKeyAuth(resolver: CredentialResolver) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new HttpError(401, 'missing_api_key', 'send an API key as a Bearer token');
+    if (!match?.[1])
+      throw new HttpError(401, 'missing_api_key', 'send an API key as a Bearer token');
     const credential = await resolver.resolve(match[1], 'api');
     if (!credential) throw new HttpError(401, 'invalid_api_key', 'the API key is not valid');
     req.workspaceId = credential.workspaceId;

@@ -22,32 +22,62 @@ export function zodIssues(error: ZodError): InputIssue[] {
   return error.issues.map((issue) => {
     const params = 'params' in issue ? (issue.params as { code?: unknown } | undefined) : undefined;
     const code = typeof params?.code === 'string' ? params.code : issue.code;
-    return { code, path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)), message: issue.message };
+    return {
+      code,
+      path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+      message: issue.message,
+    };
   });
 }
 
-export function invalidInput(issues: InputIssue[], message = 'the request body is not valid'): HttpError {
+export function invalidInput(
+  issues: InputIssue[],
+  message = 'the request body is not valid',
+): HttpError {
   return new HttpError(400, 'invalid_request', message, issues);
 }
 
 /** Errors raised by body-parser carry a `type`; map them to stable codes. */
 const BODY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  'entity.too.large': { status: 413, code: 'payload_too_large', message: 'the request body is too large' },
-  'entity.parse.failed': { status: 400, code: 'invalid_json', message: 'the request body is not valid JSON' },
-  'encoding.unsupported': { status: 415, code: 'unsupported_encoding', message: 'unsupported content encoding' },
-  'charset.unsupported': { status: 415, code: 'unsupported_charset', message: 'unsupported charset' },
+  'entity.too.large': {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'the request body is too large',
+  },
+  'entity.parse.failed': {
+    status: 400,
+    code: 'invalid_json',
+    message: 'the request body is not valid JSON',
+  },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'unsupported_encoding',
+    message: 'unsupported content encoding',
+  },
+  'charset.unsupported': {
+    status: 415,
+    code: 'unsupported_charset',
+    message: 'unsupported charset',
+  },
   'request.aborted': { status: 400, code: 'request_aborted', message: 'the request was aborted' },
 };
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, issues: err.issues } });
+      res
+        .status(err.status)
+        .json({ error: { code: err.code, message: err.message, issues: err.issues } });
       return;
     }
-    const bodyError = typeof err === 'object' && err !== null && 'type' in err ? BODY_ERRORS[String(err.type)] : undefined;
+    const bodyError =
+      typeof err === 'object' && err !== null && 'type' in err
+        ? BODY_ERRORS[String(err.type)]
+        : undefined;
     if (bodyError) {
-      res.status(bodyError.status).json({ error: { code: bodyError.code, message: bodyError.message } });
+      res
+        .status(bodyError.status)
+        .json({ error: { code: bodyError.code, message: bodyError.message } });
       return;
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');

@@ -6,8 +6,7 @@ import { newId } from '../workspaces/credentials.js';
 import { resolveProfiles } from './profiles.js';
 
 export type IngestItem =
-  | { type: 'identify'; message: IdentifyMessage }
-  | { type: 'track'; message: TrackMessage };
+  { type: 'identify'; message: IdentifyMessage } | { type: 'track'; message: TrackMessage };
 
 export interface IngestResult {
   messageId: string;
@@ -41,7 +40,11 @@ export class Ingestor {
     private readonly runs: JourneyRuns,
   ) {}
 
-  async ingest(workspaceId: string, items: IngestItem[], batchSentAt?: string): Promise<IngestResult[]> {
+  async ingest(
+    workspaceId: string,
+    items: IngestItem[],
+    batchSentAt?: string,
+  ): Promise<IngestResult[]> {
     const receivedAt = new Date();
     const messageIds = items.map((item) => item.message.messageId ?? newId('msg'));
     const docIds = messageIds.map((id) => eventDocId(workspaceId, id));
@@ -68,10 +71,17 @@ export class Ingestor {
     const docs: EventDoc[] = [];
     for (const [n, index] of fresh.entries()) {
       const item = items[index]!;
-      const doc = await this.toEventDoc(workspaceId, item, docIds[index]!, messageIds[index]!, profileIds[n]!, {
-        receivedAt,
-        batchSentAt,
-      });
+      const doc = await this.toEventDoc(
+        workspaceId,
+        item,
+        docIds[index]!,
+        messageIds[index]!,
+        profileIds[n]!,
+        {
+          receivedAt,
+          batchSentAt,
+        },
+      );
       docs.push(doc);
     }
 
@@ -131,7 +141,8 @@ export class Ingestor {
       doc.event = item.message.event;
       if (item.message.properties) doc.properties = encodeObject(item.message.properties);
       const journeys = await this.runs.journeysFor(workspaceId, item.message.event);
-      if (journeys.length > 0) doc.pendingJourneys = journeys.map((j) => `${j.journeyId}@${j.version}`);
+      if (journeys.length > 0)
+        doc.pendingJourneys = journeys.map((j) => `${j.journeyId}@${j.version}`);
     }
     return doc;
   }
@@ -166,7 +177,10 @@ function duplicateIndexes(error: unknown): Set<number> | undefined {
     return isDuplicateKey(error) ? new Set([0]) : undefined;
   }
   const writeErrors = (error as { writeErrors: unknown }).writeErrors;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code?: number; index: number }[];
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as {
+    code?: number;
+    index: number;
+  }[];
   if (list.some((e) => e.code !== 11000)) return undefined;
   return new Set(list.map((e) => e.index));
 }

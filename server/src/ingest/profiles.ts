@@ -101,7 +101,10 @@ async function claimIdentity(
     return claim.profileId;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
-    const winner = await db.identities.findOne({ _id: claim.key }, { projection: { profileId: 1 } });
+    const winner = await db.identities.findOne(
+      { _id: claim.key },
+      { projection: { profileId: 1 } },
+    );
     if (!winner) throw error;
     return winner.profileId;
   }

@@ -36,28 +36,50 @@ export function trackingRoutes(ingestor: Ingestor, credentials: CredentialResolv
     res.status(200).json({ success: true, ...result });
   });
 
-  router.post('/batch', express.json({ limit: MAX_BATCH_BYTES, type: jsonTypes }), auth, async (req, res) => {
-    const envelope = parseInput(BatchEnvelope, req.body);
-    const items: IngestItem[] = [];
-    const errors: (InputIssue & { index: number })[] = [];
-    envelope.batch.forEach((raw, index) => {
-      const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
-      if (size > MAX_MESSAGE_BYTES) {
-        errors.push({ index, code: 'message_too_large', path: ['batch', index], message: `message is ${size} bytes, over ${MAX_MESSAGE_BYTES}` });
-        return;
-      }
-      const parsed = BatchItem.safeParse(withEnvelopeContext(raw, envelope.context));
-      if (!parsed.success) {
-        for (const issue of zodIssues(parsed.error)) errors.push({ ...issue, index, path: ['batch', index, ...issue.path] });
-        return;
-      }
-      items.push(parsed.data.type === 'identify' ? { type: 'identify', message: parsed.data } : { type: 'track', message: parsed.data });
-    });
-    if (items.length === 0) throw invalidInput(errors, 'no message in the batch is valid');
-    const results = await ingestor.ingest(requireWorkspace(req), items, envelope.sentAt);
-    const stored = results.filter((r) => r.status === 'stored').length;
-    res.status(200).json({ success: errors.length === 0, stored, duplicates: results.length - stored, errors });
-  });
+  router.post(
+    '/batch',
+    express.json({ limit: MAX_BATCH_BYTES, type: jsonTypes }),
+    auth,
+    async (req, res) => {
+      const envelope = parseInput(BatchEnvelope, req.body);
+      const items: IngestItem[] = [];
+      const errors: (InputIssue & { index: number })[] = [];
+      envelope.batch.forEach((raw, index) => {
+        const size = Buffer.byteLength(JSON.stringify(raw) ?? '');
+        if (size > MAX_MESSAGE_BYTES) {
+          errors.push({
+            index,
+            code: 'message_too_large',
+            path: ['batch', index],
+            message: `message is ${size} bytes, over ${MAX_MESSAGE_BYTES}`,
+          });
+          return;
+        }
+        const parsed = BatchItem.safeParse(withEnvelopeContext(raw, envelope.context));
+        if (!parsed.success) {
+          for (const issue of zodIssues(parsed.error))
+            errors.push({ ...issue, index, path: ['batch', index, ...issue.path] });
+          return;
+        }
+        items.push(
+          parsed.data.type === 'identify'
+            ? { type: 'identify', message: parsed.data }
+            : { type: 'track', message: parsed.data },
+        );
+      });
+      if (items.length === 0) throw invalidInput(errors, 'no message in the batch is valid');
+      const results = await ingestor.ingest(requireWorkspace(req), items, envelope.sentAt);
+      const stored = results.filter((r) => r.status === 'stored').length;
+      res
+        .status(200)
+        .json({
+          success: errors.length === 0,
+          stored,
+          duplicates: results.length - stored,
+          errors,
+        });
+    },
+  );
 
   return router;
 }

@@ -1,5 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
+} from '@temporalio/common';
 
 import {
   JOURNEY_SEARCH_ATTRIBUTES as SA,
@@ -61,9 +65,21 @@ export class JourneyRuns {
    * Starts one run per journey for this person. A run already in progress for the same
    * (journey, person) is left alone: the deterministic workflow id makes the start a no-op.
    */
-  async start(workspaceId: string, profileId: string, entryEventId: string, journeys: LiveJourney[]): Promise<void> {
+  async start(
+    workspaceId: string,
+    profileId: string,
+    entryEventId: string,
+    journeys: LiveJourney[],
+  ): Promise<void> {
     for (const { journeyId, version } of journeys) {
-      const input: JourneyRunInput = { v: 1, workspaceId, journeyId, version, profileId, entryEventId };
+      const input: JourneyRunInput = {
+        v: 1,
+        workspaceId,
+        journeyId,
+        version,
+        profileId,
+        entryEventId,
+      };
       const workflowId = journeyRunWorkflowId(workspaceId, journeyId, profileId);
       try {
         await this.temporal.workflow.start<typeof journeyRun>('journeyRun', {
@@ -93,7 +109,10 @@ export class JourneyRuns {
     for (const journey of live) {
       if (journey.liveVersion === null) continue;
       for (const event of journey.entryEvents) {
-        byEvent.set(event, [...(byEvent.get(event) ?? []), { journeyId: journey._id, version: journey.liveVersion }]);
+        byEvent.set(event, [
+          ...(byEvent.get(event) ?? []),
+          { journeyId: journey._id, version: journey.liveVersion },
+        ]);
       }
     }
     return byEvent;

@@ -1,5 +1,10 @@
 import { JourneyDefinition, validateJourneyGraph, type InputIssue } from '@junction/core';
-import { isDuplicateKey, type Collections, type JourneyDoc, type JourneyVersionDoc } from '@junction/core/store';
+import {
+  isDuplicateKey,
+  type Collections,
+  type JourneyDoc,
+  type JourneyVersionDoc,
+} from '@junction/core/store';
 
 import { HttpError } from '../http/errors.js';
 import { newId } from '../workspaces/credentials.js';
@@ -17,7 +22,11 @@ export function versionDocId(journeyId: string, version: number): string {
 export class JourneyStore {
   constructor(private readonly db: Collections) {}
 
-  async create(workspaceId: string, name: string, draft: JourneyDefinition = EMPTY_DRAFT): Promise<JourneyDoc> {
+  async create(
+    workspaceId: string,
+    name: string,
+    draft: JourneyDefinition = EMPTY_DRAFT,
+  ): Promise<JourneyDoc> {
     const now = new Date();
     const doc: JourneyDoc = {
       _id: newId('jrn'),
@@ -36,22 +45,31 @@ export class JourneyStore {
   }
 
   async list(workspaceId: string): Promise<JourneyDoc[]> {
-    return this.db.journeys.find({ workspaceId }, { projection: { draft: 0 } }).sort({ updatedAt: -1 }).toArray();
+    return this.db.journeys
+      .find({ workspaceId }, { projection: { draft: 0 } })
+      .sort({ updatedAt: -1 })
+      .toArray();
   }
 
   async get(workspaceId: string, journeyId: string): Promise<JourneyDoc> {
     const doc = await this.db.journeys.findOne({ _id: journeyId, workspaceId });
-    if (!doc) throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
+    if (!doc)
+      throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
     return doc;
   }
 
-  async saveDraft(workspaceId: string, journeyId: string, update: { name?: string; draft?: JourneyDefinition }): Promise<JourneyDoc> {
+  async saveDraft(
+    workspaceId: string,
+    journeyId: string,
+    update: { name?: string; draft?: JourneyDefinition },
+  ): Promise<JourneyDoc> {
     const result = await this.db.journeys.findOneAndUpdate(
       { _id: journeyId, workspaceId },
       { $set: { ...update, updatedAt: new Date() } },
       { returnDocument: 'after' },
     );
-    if (!result) throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
+    if (!result)
+      throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
     return result;
   }
 
@@ -62,9 +80,21 @@ export class JourneyStore {
       .toArray();
   }
 
-  async version(workspaceId: string, journeyId: string, version: number): Promise<JourneyVersionDoc> {
-    const doc = await this.db.journeyVersions.findOne({ _id: versionDocId(journeyId, version), workspaceId });
-    if (!doc) throw new HttpError(404, 'version_not_found', `journey "${journeyId}" has no version ${version}`);
+  async version(
+    workspaceId: string,
+    journeyId: string,
+    version: number,
+  ): Promise<JourneyVersionDoc> {
+    const doc = await this.db.journeyVersions.findOne({
+      _id: versionDocId(journeyId, version),
+      workspaceId,
+    });
+    if (!doc)
+      throw new HttpError(
+        404,
+        'version_not_found',
+        `journey "${journeyId}" has no version ${version}`,
+      );
     return doc;
   }
 
@@ -73,11 +103,20 @@ export class JourneyStore {
    * first and never changed; if the journey update after it fails, the next publish continues
    * from the highest stored version, so nothing is left half-published for good.
    */
-  async publish(workspaceId: string, journeyId: string, notes: string | null): Promise<JourneyVersionDoc> {
+  async publish(
+    workspaceId: string,
+    journeyId: string,
+    notes: string | null,
+  ): Promise<JourneyVersionDoc> {
     const journey = await this.get(workspaceId, journeyId);
     const issues = checkPublishable(journey.draft);
     if (issues.length > 0) {
-      throw new HttpError(400, 'invalid_journey', 'the draft cannot be published', issues.map(prefixDraft));
+      throw new HttpError(
+        400,
+        'invalid_journey',
+        'the draft cannot be published',
+        issues.map(prefixDraft),
+      );
     }
     const [highest] = await this.db.journeyVersions
       .find({ workspaceId, journeyId }, { projection: { version: 1 } })
@@ -97,7 +136,12 @@ export class JourneyStore {
     try {
       await this.db.journeyVersions.insertOne(doc);
     } catch (error) {
-      if (isDuplicateKey(error)) throw new HttpError(409, 'publish_conflict', 'another publish of this journey won; reload and retry');
+      if (isDuplicateKey(error))
+        throw new HttpError(
+          409,
+          'publish_conflict',
+          'another publish of this journey won; reload and retry',
+        );
       throw error;
     }
     await this.db.journeys.updateOne(
@@ -133,5 +177,7 @@ function prefixDraft(issue: InputIssue): InputIssue {
 }
 
 function entryEventsOf(definition: JourneyDefinition): string[] {
-  return definition.nodes.flatMap((node) => (node.type === 'entry' && node.trigger.kind === 'event' ? [node.trigger.event] : []));
+  return definition.nodes.flatMap((node) =>
+    node.type === 'entry' && node.trigger.kind === 'event' ? [node.trigger.event] : [],
+  );
 }

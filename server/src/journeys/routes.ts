@@ -9,10 +9,18 @@ import { parseInput } from '../http/parse.js';
 import type { JourneyRuns } from './journey-runs.js';
 import type { JourneyStore } from './journey-store.js';
 
-const CreateJourney = z.object({ name: z.string().trim().min(1).max(200), draft: JourneyDefinition.optional() });
+const CreateJourney = z.object({
+  name: z.string().trim().min(1).max(200),
+  draft: JourneyDefinition.optional(),
+});
 const UpdateDraft = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), draft: JourneyDefinition.optional() })
-  .refine((body) => body.name !== undefined || body.draft !== undefined, { message: 'send a name or a draft' });
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    draft: JourneyDefinition.optional(),
+  })
+  .refine((body) => body.name !== undefined || body.draft !== undefined, {
+    message: 'send a name or a draft',
+  });
 const Publish = z.object({ notes: z.string().max(2000).nullish() });
 const JourneyParams = z.object({ id: z.string().min(1).max(64) });
 const VersionParams = JourneyParams.extend({ version: z.coerce.number().int().positive() });
@@ -30,7 +38,13 @@ function summary(doc: JourneyDoc) {
 }
 
 function versionView(doc: JourneyVersionDoc) {
-  return { journeyId: doc.journeyId, version: doc.version, definition: doc.definition, publishedAt: doc.publishedAt, notes: doc.notes };
+  return {
+    journeyId: doc.journeyId,
+    version: doc.version,
+    definition: doc.definition,
+    publishedAt: doc.publishedAt,
+    notes: doc.notes,
+  };
 }
 
 /** Journey drafts, publishing, and immutable versions. */
@@ -46,7 +60,12 @@ export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
   router.post('/', async (req, res) => {
     const body = parseInput(CreateJourney, req.body);
     const doc = await store.create(requireWorkspace(req), body.name, body.draft);
-    res.status(201).json({ journey: { ...summary(doc), draft: doc.draft }, issues: validateJourneyGraph(doc.draft) });
+    res
+      .status(201)
+      .json({
+        journey: { ...summary(doc), draft: doc.draft },
+        issues: validateJourneyGraph(doc.draft),
+      });
   });
 
   router.get('/:id', async (req, res) => {
@@ -56,7 +75,11 @@ export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
     const versions = await store.versions(workspaceId, id);
     res.json({
       journey: { ...summary(doc), draft: doc.draft },
-      versions: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, notes: v.notes })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        publishedAt: v.publishedAt,
+        notes: v.notes,
+      })),
     });
   });
 
@@ -64,7 +87,10 @@ export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
     const { id } = parseInput(JourneyParams, req.params);
     const body = parseInput(UpdateDraft, req.body);
     const doc = await store.saveDraft(requireWorkspace(req), id, body);
-    res.json({ journey: { ...summary(doc), draft: doc.draft }, issues: validateJourneyGraph(doc.draft) });
+    res.json({
+      journey: { ...summary(doc), draft: doc.draft },
+      issues: validateJourneyGraph(doc.draft),
+    });
   });
 
   router.post('/:id/publish', async (req, res) => {

@@ -36,7 +36,13 @@ export async function issueKey(
   name: string,
 ): Promise<string> {
   const key = PREFIX[kind] + randomBytes(24).toString('base64url');
-  await db.credentials.insertOne({ _id: hashKey(key), workspaceId, kind, name, createdAt: new Date() });
+  await db.credentials.insertOne({
+    _id: hashKey(key),
+    workspaceId,
+    kind,
+    name,
+    createdAt: new Date(),
+  });
   return key;
 }
 

@@ -2,7 +2,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 
 import { decodeObject } from '@junction/core';
 import type { Collections, MessageDoc } from '@junction/core/store';
-import { NON_RETRYABLE, type WebhookCall, type WebhookOutcome } from '@junction/workflows/activities';
+import {
+  NON_RETRYABLE,
+  type WebhookCall,
+  type WebhookOutcome,
+} from '@junction/workflows/activities';
 
 import type { Logger } from '../logger.js';
 
@@ -27,7 +31,10 @@ export function createCallWebhook({ db, log, timeoutMs = 10_000 }: WebhookDeps) 
       return { status: previous.response?.status ?? 0, deduplicated: true };
     }
     if (previous?.status === 'failed') {
-      throw ApplicationFailure.nonRetryable(previous.error ?? 'webhook failed', NON_RETRYABLE.webhookRejected);
+      throw ApplicationFailure.nonRetryable(
+        previous.error ?? 'webhook failed',
+        NON_RETRYABLE.webhookRejected,
+      );
     }
     const now = new Date();
     await db.messages.updateOne(
@@ -54,14 +61,21 @@ export function createCallWebhook({ db, log, timeoutMs = 10_000 }: WebhookDeps) 
     try {
       response = await fetch(call.url, {
         method: call.method,
-        headers: { ...call.headers, 'content-type': 'application/json', 'idempotency-key': call.key },
+        headers: {
+          ...call.headers,
+          'content-type': 'application/json',
+          'idempotency-key': call.key,
+        },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
       });
     } catch (error) {
       const message = `webhook unreachable: ${(error as Error).message}`;
-      await db.messages.updateOne({ _id: call.key }, { $set: { error: message, updatedAt: new Date() } });
+      await db.messages.updateOne(
+        { _id: call.key },
+        { $set: { error: message, updatedAt: new Date() } },
+      );
       log.warn({ key: call.key, url: call.url, err: error }, 'webhook unreachable');
       throw ApplicationFailure.retryable(message, 'WebhookUnreachable');
     }
@@ -69,14 +83,27 @@ export function createCallWebhook({ db, log, timeoutMs = 10_000 }: WebhookDeps) 
     const body = (await response.text()).slice(0, RESPONSE_EXCERPT);
     const record = { status: response.status, body };
     if (response.ok) {
-      await db.messages.updateOne({ _id: call.key }, { $set: { status: 'sent', response: record, updatedAt: new Date() }, $unset: { error: '' } });
+      await db.messages.updateOne(
+        { _id: call.key },
+        {
+          $set: { status: 'sent', response: record, updatedAt: new Date() },
+          $unset: { error: '' },
+        },
+      );
       return { status: response.status, deduplicated: false };
     }
     const message = `webhook answered ${response.status}`;
     const permanent = response.status < 500 && response.status !== 408 && response.status !== 429;
     await db.messages.updateOne(
       { _id: call.key },
-      { $set: { status: permanent ? 'failed' : 'sending', response: record, error: message, updatedAt: new Date() } },
+      {
+        $set: {
+          status: permanent ? 'failed' : 'sending',
+          response: record,
+          error: message,
+          updatedAt: new Date(),
+        },
+      },
     );
     log.warn({ key: call.key, url: call.url, status: response.status }, 'webhook refused');
     if (permanent) throw ApplicationFailure.nonRetryable(message, NON_RETRYABLE.webhookRejected);
@@ -95,7 +122,12 @@ async function buildPayload(db: Collections, call: WebhookCall) {
     journey: { id: call.journeyId, version: call.version, nodeId: call.nodeId },
     profile: { id: call.profileId, traits: profile?.traits ? decodeObject(profile.traits) : {} },
     event: event
-      ? { messageId: event.messageId, name: event.event, properties: event.properties ? decodeObject(event.properties) : {}, timestamp: event.timestamp }
+      ? {
+          messageId: event.messageId,
+          name: event.event,
+          properties: event.properties ? decodeObject(event.properties) : {},
+          timestamp: event.timestamp,
+        }
       : null,
   };
 }
