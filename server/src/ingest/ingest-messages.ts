@@ -176,7 +176,7 @@ function duplicateIndexes(error: unknown): Set<number> | undefined {
   if (typeof error !== 'object' || error === null || !('writeErrors' in error)) {
     return isDuplicateKey(error) ? new Set([0]) : undefined;
   }
-  const writeErrors = (error as { writeErrors: unknown }).writeErrors;
+  const writeErrors = error.writeErrors;
   const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as {
     code?: number;
     index: number;

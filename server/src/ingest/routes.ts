@@ -70,14 +70,12 @@ export function trackingRoutes(ingestor: Ingestor, credentials: CredentialResolv
       if (items.length === 0) throw invalidInput(errors, 'no message in the batch is valid');
       const results = await ingestor.ingest(requireWorkspace(req), items, envelope.sentAt);
       const stored = results.filter((r) => r.status === 'stored').length;
-      res
-        .status(200)
-        .json({
-          success: errors.length === 0,
-          stored,
-          duplicates: results.length - stored,
-          errors,
-        });
+      res.status(200).json({
+        success: errors.length === 0,
+        stored,
+        duplicates: results.length - stored,
+        errors,
+      });
     },
   );
 

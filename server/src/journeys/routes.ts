@@ -60,12 +60,10 @@ export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
   router.post('/', async (req, res) => {
     const body = parseInput(CreateJourney, req.body);
     const doc = await store.create(requireWorkspace(req), body.name, body.draft);
-    res
-      .status(201)
-      .json({
-        journey: { ...summary(doc), draft: doc.draft },
-        issues: validateJourneyGraph(doc.draft),
-      });
+    res.status(201).json({
+      journey: { ...summary(doc), draft: doc.draft },
+      issues: validateJourneyGraph(doc.draft),
+    });
   });
 
   router.get('/:id', async (req, res) => {
