@@ -48,7 +48,7 @@ export async function startStack(): Promise<TestStack> {
     db,
     temporal,
     temporalNamespace: 'default',
-    log: createLogger('silent'),
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
   });
   const workspace = await createWorkspace(store, 'Test workspace');
   return {

@@ -107,4 +107,59 @@ describe('a published journey on real Temporal and FerretDB', () => {
     });
     await receiver.close();
   });
+
+  it('starts one run per messageId: a resent event neither stores twice nor re-enters', async () => {
+    const receiver = await startWebhookReceiver();
+    const journeyId = await publish({
+      nodes: [
+        { id: 'entry', type: 'entry', trigger: { kind: 'event', event: 'Order Completed' } },
+        { id: 'notify', type: 'webhook', url: receiver.url, method: 'POST' },
+        { id: 'done', type: 'exit' },
+      ],
+      edges: [
+        { id: 'e1', source: 'entry', target: 'notify' },
+        { id: 'e2', source: 'notify', target: 'done' },
+      ],
+    });
+    worker ??= await startWorker(stack.dbName);
+    const runs = async (profileId: string) => {
+      const workflowId = journeyRunWorkflowId(stack.workspace.workspaceId, journeyId, profileId);
+      const found = [];
+      for await (const run of stack.temporal.workflow.list({
+        query: `WorkflowId = '${workflowId}'`,
+      }))
+        found.push(run);
+      return found;
+    };
+
+    expect((await track('user-dedupe', 'msg-a')).body.status).toBe('stored');
+    const identity = await stack.store.identities.findOne({
+      _id: `${stack.workspace.workspaceId}:user_id:user-dedupe`,
+    });
+    const profileId = identity!.profileId;
+    await eventually(
+      async () => (await runs(profileId)).some((run) => run.status.name === 'COMPLETED'),
+      30_000,
+      'the first run',
+    );
+
+    expect((await track('user-dedupe', 'msg-a')).body.status).toBe('duplicate');
+    expect((await track('user-dedupe', 'msg-b')).body.status).toBe('stored');
+    const all = await eventually(
+      async () => {
+        const found = await runs(profileId);
+        return found.length >= 2 && found.every((run) => run.status.name === 'COMPLETED') && found;
+      },
+      30_000,
+      'the second run',
+    );
+
+    expect(all).toHaveLength(2);
+    expect(await stack.store.events.countDocuments({ messageId: 'msg-a' })).toBe(1);
+    const entered = receiver.received.map(
+      (call) => (call.body as { event: { messageId: string } }).event.messageId,
+    );
+    expect(entered.sort()).toEqual(['msg-a', 'msg-b']);
+    await receiver.close();
+  });
 });

@@ -80,6 +80,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         .json({ error: { code: bodyError.code, message: bodyError.message } });
       return;
     }
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
+    if (status >= 400 && status < 500) {
+      res
+        .status(status)
+        .json({ error: { code: 'bad_request', message: 'the request could not be read' } });
+      return;
+    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
   };
