@@ -57,7 +57,10 @@ export async function startService({
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only the parent, which stops services in order.
+    detached: true,
   });
+  process.once('exit', () => child.kill('SIGKILL'));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
