@@ -3,7 +3,15 @@
 // studio) and a worker, waits until each is healthy, prints the URLs, and stops it all on Ctrl-C.
 // Data lives in .data/ and survives restarts. MONGODB_URL / TEMPORAL_ADDRESS use existing servers.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { DATA_DIR, ROOT } from './lib/paths.mjs';
@@ -25,27 +33,38 @@ let stopping = false;
 
 async function requireFreePort(port, what, variable) {
   if (await portOpen(port)) {
-    throw new Error(`port ${port} (${what}) is already in use: stop what holds it, or set ${variable}`);
+    throw new Error(
+      `port ${port} (${what}) is already in use: stop what holds it, or set ${variable}`,
+    );
   }
 }
 
 function newestMtime(target) {
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(target).map((name) => newestMtime(path.join(target, name))));
+  return Math.max(
+    stat.mtimeMs,
+    ...readdirSync(target).map((name) => newestMtime(path.join(target, name))),
+  );
 }
 
 function buildStudioIfStale() {
   const studio = path.join(ROOT, 'studio');
   const built = path.join(studio, 'dist', 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => path.join(studio, name));
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) =>
+    path.join(studio, name),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   step('building the studio');
   run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: studio });
 }
 
 function node(script, extraEnv) {
-  return { cmd: process.execPath, args: ['--import', 'tsx', path.join(ROOT, script)], env: extraEnv };
+  return {
+    cmd: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, script)],
+    env: extraEnv,
+  };
 }
 
 /** The local workspace's keys, kept in .data so restarts print the same keys. */
@@ -59,7 +78,14 @@ function localWorkspace(appEnv) {
   step('creating a local workspace');
   const output = execFileSync(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'server/src/cli/create-workspace.ts'), '--name', 'Local workspace', '--json'],
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'server/src/cli/create-workspace.ts'),
+      '--name',
+      'Local workspace',
+      '--json',
+    ],
     { cwd: ROOT, env: { ...env, ...appEnv }, encoding: 'utf8' },
   );
   const workspace = { ...JSON.parse(output), target };
@@ -89,7 +115,14 @@ async function main() {
   if (ferretdbBin) {
     await requireFreePort(ports.mongo, 'FerretDB', 'JUNCTION_FERRETDB_PORT');
     step(`starting FerretDB on :${ports.mongo}`);
-    starting.push(startFerretdb({ bin: ferretdbBin, port: ports.mongo, dataDir: path.join(DATA_DIR, 'ferretdb'), logFile: path.join(LOGS, 'ferretdb.log') }));
+    starting.push(
+      startFerretdb({
+        bin: ferretdbBin,
+        port: ports.mongo,
+        dataDir: path.join(DATA_DIR, 'ferretdb'),
+        logFile: path.join(LOGS, 'ferretdb.log'),
+      }),
+    );
   }
   if (temporalBin) {
     await requireFreePort(ports.temporal, 'Temporal', 'JUNCTION_TEMPORAL_PORT');
@@ -118,15 +151,31 @@ async function main() {
   step('starting the worker and the API');
   const worker = node('workers/src/main.ts', appEnv);
   services.push(
-    await startService({ name: 'worker', ...worker, cwd: ROOT, logFile: path.join(LOGS, 'worker.log'), ready: async () => true }),
+    await startService({
+      name: 'worker',
+      ...worker,
+      cwd: ROOT,
+      logFile: path.join(LOGS, 'worker.log'),
+      ready: async () => true,
+    }),
   );
   const api = node('server/src/main.ts', appEnv);
-  services.push(await startService({ name: 'API', ...api, cwd: ROOT, logFile: path.join(LOGS, 'api.log'), ready: apiHealthy }));
+  services.push(
+    await startService({
+      name: 'API',
+      ...api,
+      cwd: ROOT,
+      logFile: path.join(LOGS, 'api.log'),
+      ready: apiHealthy,
+    }),
+  );
 
   for (const service of services) {
     service.child.once('exit', (code, signal) => {
       if (stopping) return;
-      console.error(`\n${service.name} stopped unexpectedly (${signal ?? code}); see ${service.logFile}`);
+      console.error(
+        `\n${service.name} stopped unexpectedly (${signal ?? code}); see ${service.logFile}`,
+      );
       void shutdown(1);
     });
   }

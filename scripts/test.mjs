@@ -4,13 +4,20 @@ import path from 'node:path';
 
 import { ROOT } from './lib/paths.mjs';
 import { run, runAsync, step } from './lib/run.mjs';
-import { ensureChromium, ensureFerretdb, ensureNodeModules, ensureTemporal } from './lib/tools.mjs';
+import {
+  ensureChromium,
+  ensureComposeCheck,
+  ensureFerretdb,
+  ensureNodeModules,
+  ensureTemporal,
+} from './lib/tools.mjs';
 
 const args = process.argv.slice(2);
 try {
   ensureNodeModules();
   ensureFerretdb();
   ensureTemporal();
+  process.env.JUNCTION_COMPOSE_CHECK = ensureComposeCheck();
   process.env.CHROMIUM_PATH = ensureChromium();
   step('building the studio');
   run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'studio') });

