@@ -140,3 +140,8 @@ export function isDuplicateKey(error: unknown): boolean {
     typeof error === 'object' && error !== null && 'code' in error && error.code === DUPLICATE_KEY
   );
 }
+
+/** `_id` of a published journey version. */
+export function journeyVersionDocId(journeyId: string, version: number): string {
+  return `${journeyId}:v${version}`;
+}

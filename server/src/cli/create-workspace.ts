@@ -10,7 +10,10 @@ import { loadConfig } from '../config.js';
 import { createWorkspace } from '../workspaces/credentials.js';
 
 const { values } = parseArgs({
-  options: { name: { type: 'string', default: 'My workspace' }, json: { type: 'boolean', default: false } },
+  options: {
+    name: { type: 'string', default: 'My workspace' },
+    json: { type: 'boolean', default: false },
+  },
 });
 
 const config = loadConfig();

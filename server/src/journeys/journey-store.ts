@@ -1,22 +1,19 @@
 import { JourneyDefinition, validateJourneyGraph, type InputIssue } from '@junction/core';
 import {
   isDuplicateKey,
+  journeyVersionDocId,
   type Collections,
   type JourneyDoc,
   type JourneyVersionDoc,
 } from '@junction/core/store';
 
-import { HttpError } from '../http/errors.js';
+import { HttpError, zodIssues } from '../http/errors.js';
 import { newId } from '../workspaces/credentials.js';
 
 const EMPTY_DRAFT: JourneyDefinition = {
   nodes: [{ id: 'entry', type: 'entry', trigger: { kind: 'event', event: 'Signed Up' } }],
   edges: [],
 };
-
-export function versionDocId(journeyId: string, version: number): string {
-  return `${journeyId}:v${version}`;
-}
 
 /** Journeys and their immutable published versions, always scoped to one workspace. */
 export class JourneyStore {
@@ -86,7 +83,7 @@ export class JourneyStore {
     version: number,
   ): Promise<JourneyVersionDoc> {
     const doc = await this.db.journeyVersions.findOne({
-      _id: versionDocId(journeyId, version),
+      _id: journeyVersionDocId(journeyId, version),
       workspaceId,
     });
     if (!doc)
@@ -125,7 +122,7 @@ export class JourneyStore {
       .toArray();
     const version = Math.max(highest?.version ?? 0, journey.latestVersion ?? 0) + 1;
     const doc: JourneyVersionDoc = {
-      _id: versionDocId(journeyId, version),
+      _id: journeyVersionDocId(journeyId, version),
       workspaceId,
       journeyId,
       version,
@@ -162,13 +159,7 @@ export class JourneyStore {
 
 function checkPublishable(draft: JourneyDefinition): InputIssue[] {
   const parsed = JourneyDefinition.safeParse(draft);
-  if (!parsed.success) {
-    return parsed.error.issues.map((issue) => ({
-      code: issue.code,
-      path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
-      message: issue.message,
-    }));
-  }
+  if (!parsed.success) return zodIssues(parsed.error);
   return validateJourneyGraph(parsed.data);
 }
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 
 import type { JourneyDefinition } from '@junction/core';
-import type { Collections } from '@junction/core/store';
+import { journeyVersionDocId, type Collections } from '@junction/core/store';
 import { NON_RETRYABLE } from '@junction/workflows/activities';
 
 export function createLoadJourneyVersion(db: Collections) {
@@ -11,7 +11,7 @@ export function createLoadJourneyVersion(db: Collections) {
     version: number;
   }): Promise<JourneyDefinition> {
     const doc = await db.journeyVersions.findOne({
-      _id: `${ref.journeyId}:v${ref.version}`,
+      _id: journeyVersionDocId(ref.journeyId, ref.version),
       workspaceId: ref.workspaceId,
     });
     if (!doc) {
