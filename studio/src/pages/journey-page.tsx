@@ -19,7 +19,7 @@ function PublishedVersionCanvas({ journeyId, version }: { journeyId: string; ver
   if (request.status === 'error') {
     return <RequestError title={`Could not load version ${version}`} error={request.error} />;
   }
-  return <JourneyCanvas definition={request.data.definition} />;
+  return <JourneyCanvas key={version} definition={request.data.definition} />;
 }
 
 /** The live version when there is one the server actually listed, else the draft. */
@@ -60,7 +60,7 @@ function JourneyView({ detail }: { detail: JourneyDetail }) {
         </Text>
       ) : null}
       {choice === 'draft' ? (
-        <JourneyCanvas definition={journey.draft} />
+        <JourneyCanvas key="draft" definition={journey.draft} />
       ) : (
         <PublishedVersionCanvas journeyId={journey.id} version={choice} />
       )}
