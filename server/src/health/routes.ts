@@ -12,10 +12,20 @@ interface Check {
   [detail: string]: unknown;
 }
 
+/** A dependency that does not answer within this long counts as down. */
+const CHECK_TIMEOUT_MS = 3_000;
+
 async function timed(fn: () => Promise<Record<string, unknown> | void>): Promise<Check> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
   try {
-    const detail = (await fn()) ?? {};
+    const detail = (await Promise.race([fn(), timeout])) ?? {};
     return { ok: true, latencyMs: Math.round(performance.now() - started), ...detail };
   } catch (error) {
     return {
@@ -23,6 +33,8 @@ async function timed(fn: () => Promise<Record<string, unknown> | void>): Promise
       latencyMs: Math.round(performance.now() - started),
       error: (error as Error).message,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -38,11 +50,14 @@ export function healthRoutes(db: Db, client: Client, namespace: string): Router 
         await db.command({ ping: 1 });
       }),
       timed(async () => {
-        const response = await client.workflowService.describeTaskQueue({
-          namespace,
-          taskQueue: { name: JOURNEY_TASK_QUEUE },
-          taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
+        // The deadline bounds the call and its retries when the cluster hangs rather than refuses.
+        const response = await client.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+          client.workflowService.describeTaskQueue({
+            namespace,
+            taskQueue: { name: JOURNEY_TASK_QUEUE },
+            taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          }),
+        );
         return { workers: response.pollers?.length ?? 0 };
       }),
     ]);
