@@ -1,7 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 
 import { currentPositionQuery } from '@junction/workflows';
 import { journeyRunWorkflowId, type JourneyDefinition } from '@junction/core';
+import { createApp, createLogger } from '@junction/server';
 
 import {
   basicAuth,
@@ -12,6 +14,7 @@ import {
   type TestStack,
   type WorkerProcess,
 } from './harness.js';
+import { freePort } from './ports.js';
 
 function thinJourney(webhookUrl: string, delaySeconds: number): JourneyDefinition {
   return {
@@ -25,6 +28,21 @@ function thinJourney(webhookUrl: string, delaySeconds: number): JourneyDefinitio
       { id: 'e1', source: 'entry', target: 'wait' },
       { id: 'e2', source: 'wait', target: 'notify' },
       { id: 'e3', source: 'notify', target: 'done' },
+    ],
+  };
+}
+
+/** entry → webhook → exit: finishes as soon as a worker picks it up. */
+function instantJourney(webhookUrl: string, event: string): JourneyDefinition {
+  return {
+    nodes: [
+      { id: 'entry', type: 'entry', trigger: { kind: 'event', event } },
+      { id: 'notify', type: 'webhook', url: webhookUrl, method: 'POST' },
+      { id: 'done', type: 'exit' },
+    ],
+    edges: [
+      { id: 'e1', source: 'entry', target: 'notify' },
+      { id: 'e2', source: 'notify', target: 'done' },
     ],
   };
 }
@@ -110,17 +128,7 @@ describe('a published journey on real Temporal and FerretDB', () => {
 
   it('starts one run per messageId: a resent event neither stores twice nor re-enters', async () => {
     const receiver = await startWebhookReceiver();
-    const journeyId = await publish({
-      nodes: [
-        { id: 'entry', type: 'entry', trigger: { kind: 'event', event: 'Order Completed' } },
-        { id: 'notify', type: 'webhook', url: receiver.url, method: 'POST' },
-        { id: 'done', type: 'exit' },
-      ],
-      edges: [
-        { id: 'e1', source: 'entry', target: 'notify' },
-        { id: 'e2', source: 'notify', target: 'done' },
-      ],
-    });
+    const journeyId = await publish(instantJourney(receiver.url, 'Order Completed'));
     worker ??= await startWorker(stack.dbName);
     const runs = async (profileId: string) => {
       const workflowId = journeyRunWorkflowId(stack.workspace.workspaceId, journeyId, profileId);
@@ -160,6 +168,47 @@ describe('a published journey on real Temporal and FerretDB', () => {
       (call) => (call.body as { event: { messageId: string } }).event.messageId,
     );
     expect(entered.sort()).toEqual(['msg-a', 'msg-b']);
+    await receiver.close();
+  });
+
+  it('keeps an event whose journeys could not start, and starts them when the client retries', async () => {
+    const receiver = await startWebhookReceiver();
+    const journeyId = await publish(instantJourney(receiver.url, 'Trial Started'));
+    worker ??= await startWorker(stack.dbName);
+    const unreachable = Connection.lazy({
+      address: `127.0.0.1:${await freePort()}`,
+      interceptors: [],
+    });
+    const temporalDown = createApp({
+      db: stack.db,
+      temporal: new Client({ connection: unreachable }),
+      temporalNamespace: 'default',
+      log: createLogger('silent'),
+    });
+    const body = { userId: 'user-retry', event: 'Trial Started', messageId: 'msg-retry' };
+    const auth = basicAuth(stack.workspace.writeKey);
+
+    const failed = await request(temporalDown)
+      .post('/v1/track')
+      .set('Authorization', auth)
+      .send(body);
+    expect(failed.status).toBe(503);
+    expect(failed.body.error.code).toBe('journeys_unavailable');
+    const eventId = `${stack.workspace.workspaceId}:msg-retry`;
+    expect((await stack.store.events.findOne({ _id: eventId }))?.pendingJourneys).toEqual([
+      `${journeyId}@1`,
+    ]);
+
+    const retried = await request(stack.app)
+      .post('/v1/track')
+      .set('Authorization', auth)
+      .send(body);
+    expect(retried.status).toBe(200);
+    expect(retried.body.status).toBe('duplicate');
+    await eventually(() => Promise.resolve(receiver.received.length === 1), 30_000, 'the webhook');
+    expect((await stack.store.events.findOne({ _id: eventId }))?.pendingJourneys).toEqual([]);
+    expect(await stack.store.events.countDocuments({ messageId: 'msg-retry' })).toBe(1);
+    await unreachable.close();
     await receiver.close();
   });
 });

@@ -12,8 +12,9 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: InputIssue[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'HttpError';
   }
 }
@@ -65,6 +66,8 @@ const BODY_ERRORS: Record<string, { status: number; code: string; message: strin
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (err instanceof HttpError) {
+      if (err.status >= 500)
+        log.error({ err, method: req.method, path: req.path }, 'request failed');
       res
         .status(err.status)
         .json({ error: { code: err.code, message: err.message, issues: err.issues } });

@@ -1,7 +1,8 @@
 import { encodeObject, type IdentifyMessage, type TrackMessage } from '@junction/core';
 import { isDuplicateKey, type Collections, type EventDoc } from '@junction/core/store';
 
-import type { JourneyRuns } from '../journeys/journey-runs.js';
+import { HttpError } from '../http/errors.js';
+import { parsePendingEntry, pendingEntry, type JourneyRuns } from '../journeys/journey-runs.js';
 import { newId } from '../workspaces/credentials.js';
 import { resolveProfiles } from './profiles.js';
 
@@ -88,20 +89,7 @@ export class Ingestor {
     await this.applyTraits(docs, receivedAt);
     const inserted = await this.insertEvents(docs);
 
-    const toStart = [...inserted, ...previous].filter((doc) => doc.pendingJourneys?.length);
-    for (const doc of toStart) {
-      const journeys = (doc.pendingJourneys ?? []).map((entry) => {
-        const [journeyId, version] = entry.split('@');
-        return { journeyId: journeyId!, version: Number(version) };
-      });
-      await this.runs.start(workspaceId, doc.profileId, doc._id, journeys);
-    }
-    if (toStart.length > 0) {
-      await this.db.events.updateMany(
-        { _id: { $in: toStart.map((doc) => doc._id) } },
-        { $unset: { pendingJourneys: '' } },
-      );
-    }
+    for (const doc of [...inserted, ...previous]) await this.enterJourneys(workspaceId, doc);
 
     const insertedIds = new Set(inserted.map((doc) => doc._id));
     const reported = new Set<string>();
@@ -141,10 +129,33 @@ export class Ingestor {
       doc.event = item.message.event;
       if (item.message.properties) doc.properties = encodeObject(item.message.properties);
       const journeys = await this.runs.journeysFor(workspaceId, item.message.event);
-      if (journeys.length > 0)
-        doc.pendingJourneys = journeys.map((j) => `${j.journeyId}@${j.version}`);
+      if (journeys.length > 0) doc.pendingJourneys = journeys.map(pendingEntry);
     }
     return doc;
+  }
+
+  /**
+   * Each journey entry is removed from the event once its run has started, so a retry after a
+   * partial failure starts only what is missing and never re-enters a finished run.
+   */
+  private async enterJourneys(
+    workspaceId: string,
+    doc: Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>,
+  ): Promise<void> {
+    for (const entry of doc.pendingJourneys ?? []) {
+      try {
+        await this.runs.start(workspaceId, doc.profileId, doc._id, parsePendingEntry(entry));
+      } catch (error) {
+        throw new HttpError(
+          503,
+          'journeys_unavailable',
+          'the event is stored but its journeys could not start; retry the same message',
+          undefined,
+          { cause: error },
+        );
+      }
+      await this.db.events.updateOne({ _id: doc._id }, { $pull: { pendingJourneys: entry } });
+    }
   }
 
   private async applyTraits(docs: EventDoc[], now: Date): Promise<void> {

@@ -21,6 +21,16 @@ export interface LiveJourney {
   version: number;
 }
 
+/** How an event remembers a journey it must still enter the person into. */
+export function pendingEntry(journey: LiveJourney): string {
+  return `${journey.journeyId}@${journey.version}`;
+}
+
+export function parsePendingEntry(entry: string): LiveJourney {
+  const at = entry.lastIndexOf('@');
+  return { journeyId: entry.slice(0, at), version: Number(entry.slice(at + 1)) };
+}
+
 const keys = {
   workspaceId: defineSearchAttributeKey(SA.workspaceId, SearchAttributeType.KEYWORD),
   journeyId: defineSearchAttributeKey(SA.journeyId, SearchAttributeType.KEYWORD),
@@ -62,42 +72,40 @@ export class JourneyRuns {
   }
 
   /**
-   * Starts one run per journey for this person. A run already in progress for the same
+   * Starts the run of one journey for this person. A run already in progress for the same
    * (journey, person) is left alone: the deterministic workflow id makes the start a no-op.
    */
   async start(
     workspaceId: string,
     profileId: string,
     entryEventId: string,
-    journeys: LiveJourney[],
+    journey: LiveJourney,
   ): Promise<void> {
-    for (const { journeyId, version } of journeys) {
-      const input: JourneyRunInput = {
-        v: 1,
-        workspaceId,
-        journeyId,
-        version,
-        profileId,
-        entryEventId,
-      };
-      const workflowId = journeyRunWorkflowId(workspaceId, journeyId, profileId);
-      try {
-        await this.temporal.workflow.start<typeof journeyRun>('journeyRun', {
-          workflowId,
-          taskQueue: JOURNEY_TASK_QUEUE,
-          args: [input],
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: keys.workspaceId, value: workspaceId },
-            { key: keys.journeyId, value: journeyId },
-            { key: keys.journeyVersion, value: version },
-            { key: keys.profileId, value: profileId },
-          ]),
-        });
-        this.log.debug({ workspaceId, journeyId, version, profileId }, 'journey run started');
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        this.log.debug({ workspaceId, journeyId, profileId }, 'journey run already in progress');
-      }
+    const { journeyId, version } = journey;
+    const input: JourneyRunInput = {
+      v: 1,
+      workspaceId,
+      journeyId,
+      version,
+      profileId,
+      entryEventId,
+    };
+    try {
+      await this.temporal.workflow.start<typeof journeyRun>('journeyRun', {
+        workflowId: journeyRunWorkflowId(workspaceId, journeyId, profileId),
+        taskQueue: JOURNEY_TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: keys.workspaceId, value: workspaceId },
+          { key: keys.journeyId, value: journeyId },
+          { key: keys.journeyVersion, value: version },
+          { key: keys.profileId, value: profileId },
+        ]),
+      });
+      this.log.debug({ workspaceId, journeyId, version, profileId }, 'journey run started');
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      this.log.debug({ workspaceId, journeyId, profileId }, 'journey run already in progress');
     }
   }
 
