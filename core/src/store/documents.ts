@@ -41,7 +41,6 @@ export interface ProfileDoc {
   identities: { type: string; value: string }[];
   createdAt: Date;
   updatedAt: Date;
-  lastSeenAt?: Date;
 }
 
 /** `_id` is `workspace:messageId`: a duplicate insert is the dedupe. */

@@ -50,16 +50,11 @@ export class Ingestor {
     const messageIds = items.map((item) => item.message.messageId ?? newId('msg'));
     const docIds = messageIds.map((id) => eventDocId(workspaceId, id));
 
-    const stored = new Map<string, Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>>();
-    const previous = await this.db.events
-      .find({ _id: { $in: docIds } }, { projection: { profileId: 1, pendingJourneys: 1 } })
-      .toArray();
-    for (const doc of previous) stored.set(doc._id, doc);
-
+    // The first occurrence of a messageId in the batch is the one stored; later ones are duplicates.
     const fresh: number[] = [];
     const seen = new Set<string>();
     docIds.forEach((id, index) => {
-      if (!stored.has(id) && !seen.has(id)) fresh.push(index);
+      if (!seen.has(id)) fresh.push(index);
       seen.add(id);
     });
 
@@ -71,23 +66,25 @@ export class Ingestor {
     );
     const docs: EventDoc[] = [];
     for (const [n, index] of fresh.entries()) {
-      const item = items[index]!;
-      const doc = await this.toEventDoc(
-        workspaceId,
-        item,
-        docIds[index]!,
-        messageIds[index]!,
-        profileIds[n]!,
-        {
-          receivedAt,
-          batchSentAt,
-        },
+      const times = { receivedAt, batchSentAt };
+      const id = docIds[index]!;
+      docs.push(
+        await this.toEventDoc(
+          workspaceId,
+          items[index]!,
+          id,
+          messageIds[index]!,
+          profileIds[n]!,
+          times,
+        ),
       );
-      docs.push(doc);
     }
 
+    // Traits first: `$set` is idempotent, so a retried identify (stored as a duplicate below)
+    // still leaves its traits applied even if the first attempt failed in between.
     await this.applyTraits(docs, receivedAt);
-    const inserted = await this.insertEvents(docs);
+    const { inserted, duplicateIds } = await this.insertEvents(docs);
+    const previous = await this.loadDuplicates(duplicateIds);
 
     for (const doc of [...inserted, ...previous]) await this.enterJourneys(workspaceId, doc);
 
@@ -169,17 +166,37 @@ export class Ingestor {
     if (updates.length > 0) await this.db.profiles.bulkWrite(updates, { ordered: true });
   }
 
-  /** Returns the documents this call inserted; a concurrent duplicate is not an error. */
-  private async insertEvents(docs: EventDoc[]): Promise<EventDoc[]> {
-    if (docs.length === 0) return [];
+  /**
+   * Inserts first and lets the `_id` refuse duplicates: no read before the write, which on
+   * FerretDB's SQLite backend would scan the events collection for an `$in`.
+   */
+  private async insertEvents(
+    docs: EventDoc[],
+  ): Promise<{ inserted: EventDoc[]; duplicateIds: string[] }> {
+    if (docs.length === 0) return { inserted: [], duplicateIds: [] };
     try {
       await this.db.events.insertMany(docs, { ordered: false });
-      return docs;
+      return { inserted: docs, duplicateIds: [] };
     } catch (error) {
-      const writeErrors = duplicateIndexes(error);
-      if (!writeErrors) throw error;
-      return docs.filter((_, index) => !writeErrors.has(index));
+      const duplicates = duplicateIndexes(error);
+      if (!duplicates) throw error;
+      return {
+        inserted: docs.filter((_, index) => !duplicates.has(index)),
+        duplicateIds: docs.filter((_, index) => duplicates.has(index)).map((doc) => doc._id),
+      };
     }
+  }
+
+  /** Stored copies of duplicates, read one by `_id` at a time (an indexed lookup everywhere). */
+  private async loadDuplicates(
+    ids: string[],
+  ): Promise<Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>[]> {
+    const docs = await Promise.all(
+      ids.map((_id) =>
+        this.db.events.findOne({ _id }, { projection: { profileId: 1, pendingJourneys: 1 } }),
+      ),
+    );
+    return docs.filter((doc) => doc !== null);
   }
 }
 

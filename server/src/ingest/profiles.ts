@@ -54,15 +54,18 @@ export async function resolveProfiles(
     // merge; until the identity graph lands, the userId's profile wins and nothing is merged.
     let profileId = keys.map((key) => known.get(key)).find((id) => id !== undefined);
     profileId ??= newId('prf');
+    const claimed: Identifier[] = [];
     for (const [index, id] of ids.entries()) {
       const key = keys[index]!;
       if (known.has(key)) continue;
       const owner = await claimIdentity(db, { workspaceId, ...id, profileId, key, now });
       known.set(key, owner);
       if (index === 0 && owner !== profileId) profileId = owner;
+      claimed.push(id);
     }
     profileIds.push(profileId);
-    touched.set(profileId, [...(touched.get(profileId) ?? []), ...ids]);
+    // Only new identifiers touch the profile; a known person costs no write here.
+    if (claimed.length > 0) touched.set(profileId, [...(touched.get(profileId) ?? []), ...claimed]);
   }
 
   if (touched.size > 0) {
@@ -72,7 +75,7 @@ export async function resolveProfiles(
           filter: { _id: profileId },
           update: {
             $setOnInsert: { workspaceId, createdAt: now },
-            $set: { updatedAt: now, lastSeenAt: now },
+            $set: { updatedAt: now },
             $addToSet: { identities: { $each: dedupe(ids) } },
           },
           upsert: true,
