@@ -60,16 +60,30 @@ export async function resolveProfiles(
       if (known.has(key)) continue;
       const owner = await claimIdentity(db, { workspaceId, ...id, profileId, key, now });
       known.set(key, owner);
-      if (index === 0 && owner !== profileId) profileId = owner;
-      claimed.push(id);
+      if (owner === profileId) claimed.push(id);
+      else if (index === 0) profileId = owner;
     }
     profileIds.push(profileId);
     // Only new identifiers touch the profile; a known person costs no write here.
     if (claimed.length > 0) touched.set(profileId, [...(touched.get(profileId) ?? []), ...claimed]);
   }
 
-  if (touched.size > 0) {
-    await db.profiles.bulkWrite(
+  if (touched.size > 0) await upsertProfiles(db, workspaceId, touched, now);
+  return profileIds;
+}
+
+/**
+ * Two requests that meet the same new person both upsert their profile; one of the concurrent
+ * upserts can lose with a duplicate key. The upsert is idempotent, so it is simply run again.
+ */
+async function upsertProfiles(
+  db: Collections,
+  workspaceId: string,
+  touched: Map<string, Identifier[]>,
+  now: Date,
+): Promise<void> {
+  const write = () =>
+    db.profiles.bulkWrite(
       [...touched].map(([profileId, ids]) => ({
         updateOne: {
           filter: { _id: profileId },
@@ -83,8 +97,12 @@ export async function resolveProfiles(
       })),
       { ordered: false },
     );
+  try {
+    await write();
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await write();
   }
-  return profileIds;
 }
 
 async function claimIdentity(

@@ -46,6 +46,37 @@ describe('tracking API', () => {
     expect(identity?.profileId).toBe(profiles[0]!._id);
   });
 
+  it('resolves concurrent first messages from one new person to one profile', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(stack.app)
+          .post('/v1/batch')
+          .set('Authorization', auth)
+          .send({
+            batch: [
+              {
+                type: 'track',
+                userId: 'u-race',
+                anonymousId: `anon-race-${i % 3}`,
+                event: 'Opened',
+                messageId: `race-${i}`,
+              },
+            ],
+          }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const identity = await stack.store.identities.findOne({
+      _id: `${stack.workspace.workspaceId}:user_id:u-race`,
+    });
+    const events = await stack.store.events
+      .find({ messageId: { $in: responses.map((_, i) => `race-${i}`) } })
+      .toArray();
+    expect(events).toHaveLength(12);
+    expect(new Set(events.map((e) => e.profileId))).toEqual(new Set([identity!.profileId]));
+    expect(await stack.store.profiles.countDocuments({ 'identities.value': 'u-race' })).toBe(1);
+  });
+
   it('stores the same messageId once however often it is sent', async () => {
     const body = { userId: 'u-2', event: 'Viewed', messageId: 'dup-1', properties: { n: 1 } };
     const first = await request(stack.app).post('/v1/track').set('Authorization', auth).send(body);
