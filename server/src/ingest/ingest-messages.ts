@@ -1,9 +1,10 @@
 import { encodeObject, type IdentifyMessage, type TrackMessage } from '@junction/core';
-import { isDuplicateKey, type Collections, type EventDoc } from '@junction/core/store';
+import { type Collections, type EventDoc } from '@junction/core/store';
 
 import { HttpError } from '../http/errors.js';
 import { parsePendingEntry, pendingEntry, type JourneyRuns } from '../journeys/journey-runs.js';
 import { newId } from '../workspaces/credentials.js';
+import { duplicateIndexes } from './bulk-errors.js';
 import { resolveProfiles } from './profiles.js';
 
 export type IngestItem =
@@ -198,17 +199,4 @@ export class Ingestor {
     );
     return docs.filter((doc) => doc !== null);
   }
-}
-
-function duplicateIndexes(error: unknown): Set<number> | undefined {
-  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) {
-    return isDuplicateKey(error) ? new Set([0]) : undefined;
-  }
-  const writeErrors = error.writeErrors;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as {
-    code?: number;
-    index: number;
-  }[];
-  if (list.some((e) => e.code !== 11000)) return undefined;
-  return new Set(list.map((e) => e.index));
 }

@@ -1,7 +1,12 @@
-import type { Collections, IdentityDoc } from '@junction/core/store';
-import { isDuplicateKey } from '@junction/core/store';
+import {
+  isDuplicateKey,
+  type Collections,
+  type IdentityDoc,
+  type ProfileDoc,
+} from '@junction/core/store';
 
 import { newId } from '../workspaces/credentials.js';
+import { duplicateIndexes } from './bulk-errors.js';
 
 export interface IdentityRef {
   userId?: string | null | undefined;
@@ -11,6 +16,11 @@ export interface IdentityRef {
 interface Identifier {
   type: 'user_id' | 'anonymous_id';
   value: string;
+}
+
+interface Claim {
+  id: Identifier;
+  profileId: string;
 }
 
 export function identityDocId(workspaceId: string, type: string, value: string): string {
@@ -26,8 +36,9 @@ function identifiersOf(ref: IdentityRef): Identifier[] {
 
 /**
  * Maps each message's identifiers to one profile id, creating profiles for people seen for the
- * first time. One `$in` read per batch; new identities are claimed by inserting their `_id`, so
- * two requests racing for the same new person end on the same profile.
+ * first time. A batch costs one read of known identities, one insert of new ones and one write
+ * of new profiles. A new identity is claimed by inserting its `_id`; when another request
+ * claimed it first, this batch adopts that request's profile, so both end on the same person.
  */
 export async function resolveProfiles(
   db: Collections,
@@ -35,62 +46,153 @@ export async function resolveProfiles(
   refs: IdentityRef[],
   now: Date,
 ): Promise<string[]> {
-  const wanted = new Set<string>();
-  for (const ref of refs) {
-    for (const id of identifiersOf(ref)) wanted.add(identityDocId(workspaceId, id.type, id.value));
-  }
-  const known = new Map<string, string>();
-  const existing = await db.identities
-    .find({ _id: { $in: [...wanted] } }, { projection: { profileId: 1 } })
-    .toArray();
-  for (const doc of existing) known.set(doc._id, doc.profileId);
+  const idsOf = refs.map(identifiersOf);
+  const keysOf = idsOf.map((ids) => ids.map((id) => identityDocId(workspaceId, id.type, id.value)));
+  const owners = await readOwners(db, [...new Set(keysOf.flat())]);
 
-  const touched = new Map<string, Identifier[]>();
-  const profileIds: string[] = [];
-  for (const ref of refs) {
-    const ids = identifiersOf(ref);
-    const keys = ids.map((id) => identityDocId(workspaceId, id.type, id.value));
-    // TODO(identity): when userId and anonymousId resolve to different profiles they should
-    // merge; until the identity graph lands, the userId's profile wins and nothing is merged.
-    let profileId = keys.map((key) => known.get(key)).find((id) => id !== undefined);
-    profileId ??= newId('prf');
-    const claimed: Identifier[] = [];
-    for (const [index, id] of ids.entries()) {
-      const key = keys[index]!;
-      if (known.has(key)) continue;
-      const owner = await claimIdentity(db, { workspaceId, ...id, profileId, key, now });
-      known.set(key, owner);
-      if (owner === profileId) claimed.push(id);
-      else if (index === 0) profileId = owner;
+  // TODO(identity): when a message's identifiers belong to different profiles they should
+  // merge; until the identity graph lands, the first identifier (userId) wins.
+  const claims = new Map<string, Claim>();
+  const fresh = new Set<string>();
+  const ownerOf = (key: string) => owners.get(key) ?? claims.get(key)?.profileId;
+  idsOf.forEach((ids, i) => {
+    let profileId = keysOf[i]!.map(ownerOf).find((owner) => owner !== undefined);
+    if (!profileId) {
+      profileId = newId('prf');
+      fresh.add(profileId);
     }
-    profileIds.push(profileId);
-    // Only new identifiers touch the profile; a known person costs no write here.
-    if (claimed.length > 0) touched.set(profileId, [...(touched.get(profileId) ?? []), ...claimed]);
-  }
+    ids.forEach((id, n) => {
+      const key = keysOf[i]![n]!;
+      if (ownerOf(key) === undefined) claims.set(key, { id, profileId });
+    });
+  });
 
-  if (touched.size > 0) await upsertProfiles(db, workspaceId, touched, now);
+  for (const [key, winner] of await insertClaims(db, workspaceId, claims, now)) {
+    owners.set(key, winner);
+    claims.delete(key);
+  }
+  const profileIds = keysOf.map((keys) => keys.map(ownerOf).find((owner) => owner !== undefined)!);
+  await repointOrphanClaims(db, keysOf, profileIds, claims);
+
+  const identitiesOf = new Map<string, Identifier[]>();
+  for (const { id, profileId } of claims.values()) {
+    identitiesOf.set(profileId, [...(identitiesOf.get(profileId) ?? []), id]);
+  }
+  if (identitiesOf.size > 0) await writeProfiles(db, workspaceId, identitiesOf, fresh, now);
   return profileIds;
 }
 
-/**
- * Two requests that meet the same new person both upsert their profile; one of the concurrent
- * upserts can lose with a duplicate key. The upsert is idempotent, so it is simply run again.
- */
-async function upsertProfiles(
+/** Owners of identities by `_id`; a single key is read by `_id`, which every backend indexes. */
+async function readOwners(db: Collections, keys: string[]): Promise<Map<string, string>> {
+  const docs =
+    keys.length === 1
+      ? [await db.identities.findOne({ _id: keys[0]! }, { projection: { profileId: 1 } })]
+      : await db.identities
+          .find({ _id: { $in: keys } }, { projection: { profileId: 1 } })
+          .toArray();
+  return new Map(docs.flatMap((doc) => (doc ? [[doc._id, doc.profileId] as const] : [])));
+}
+
+/** Inserts all claims at once; returns the keys another request won, with the winner. */
+async function insertClaims(
   db: Collections,
   workspaceId: string,
-  touched: Map<string, Identifier[]>,
+  claims: Map<string, Claim>,
+  now: Date,
+): Promise<Map<string, string>> {
+  if (claims.size === 0) return new Map();
+  const docs: IdentityDoc[] = [...claims].map(([key, { id, profileId }]) => ({
+    _id: key,
+    workspaceId,
+    ...id,
+    profileId,
+    createdAt: now,
+  }));
+  try {
+    await db.identities.insertMany(docs, { ordered: false });
+    return new Map();
+  } catch (error) {
+    const lost = duplicateIndexes(error);
+    if (!lost) throw error;
+    const keys = docs.filter((_, index) => lost.has(index)).map((doc) => doc._id);
+    return readOwners(db, keys);
+  }
+}
+
+/**
+ * When a message's first identifier was won by another request but a later one was claimed
+ * here, that later identity points at a profile nobody uses: move it to the winner's profile.
+ */
+async function repointOrphanClaims(
+  db: Collections,
+  keysOf: string[][],
+  profileIds: string[],
+  claims: Map<string, Claim>,
+): Promise<void> {
+  for (const [i, keys] of keysOf.entries()) {
+    for (const key of keys) {
+      const claim = claims.get(key);
+      if (!claim || claim.profileId === profileIds[i]) continue;
+      await db.identities.updateOne(
+        { _id: key, profileId: claim.profileId },
+        { $set: { profileId: profileIds[i]! } },
+      );
+      claim.profileId = profileIds[i]!;
+    }
+  }
+}
+
+/**
+ * New people's profiles are inserted in one command; identities that join an existing profile
+ * (or a profile another request is creating) are added by an idempotent upsert.
+ */
+async function writeProfiles(
+  db: Collections,
+  workspaceId: string,
+  identitiesOf: Map<string, Identifier[]>,
+  fresh: Set<string>,
+  now: Date,
+): Promise<void> {
+  const created: ProfileDoc[] = [...identitiesOf]
+    .filter(([profileId]) => fresh.has(profileId))
+    .map(([profileId, identities]) => ({
+      _id: profileId,
+      workspaceId,
+      traits: {},
+      identities,
+      createdAt: now,
+      updatedAt: now,
+    }));
+  const toUpsert = new Set([...identitiesOf.keys()].filter((profileId) => !fresh.has(profileId)));
+  if (created.length > 0) {
+    try {
+      await db.profiles.insertMany(created, { ordered: false });
+    } catch (error) {
+      const raced = duplicateIndexes(error);
+      if (!raced) throw error;
+      created.filter((_, index) => raced.has(index)).forEach((doc) => toUpsert.add(doc._id));
+    }
+  }
+  if (toUpsert.size > 0) await upsertIdentities(db, workspaceId, identitiesOf, toUpsert, now);
+}
+
+/** Upserts can race each other on a new `_id`; they are idempotent, so the loser runs again. */
+async function upsertIdentities(
+  db: Collections,
+  workspaceId: string,
+  identitiesOf: Map<string, Identifier[]>,
+  profileIds: Set<string>,
   now: Date,
 ): Promise<void> {
   const write = () =>
     db.profiles.bulkWrite(
-      [...touched].map(([profileId, ids]) => ({
+      [...profileIds].map((profileId) => ({
         updateOne: {
           filter: { _id: profileId },
           update: {
             $setOnInsert: { workspaceId, createdAt: now },
             $set: { updatedAt: now },
-            $addToSet: { identities: { $each: dedupe(ids) } },
+            $addToSet: { identities: { $each: identitiesOf.get(profileId) ?? [] } },
           },
           upsert: true,
         },
@@ -103,40 +205,4 @@ async function upsertProfiles(
     if (!isDuplicateKey(error)) throw error;
     await write();
   }
-}
-
-async function claimIdentity(
-  db: Collections,
-  claim: Identifier & { workspaceId: string; profileId: string; key: string; now: Date },
-): Promise<string> {
-  const doc: IdentityDoc = {
-    _id: claim.key,
-    workspaceId: claim.workspaceId,
-    type: claim.type,
-    value: claim.value,
-    profileId: claim.profileId,
-    createdAt: claim.now,
-  };
-  try {
-    await db.identities.insertOne(doc);
-    return claim.profileId;
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    const winner = await db.identities.findOne(
-      { _id: claim.key },
-      { projection: { profileId: 1 } },
-    );
-    if (!winner) throw error;
-    return winner.profileId;
-  }
-}
-
-function dedupe(ids: Identifier[]): Identifier[] {
-  const seen = new Set<string>();
-  return ids.filter((id) => {
-    const key = `${id.type}:${id.value}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
