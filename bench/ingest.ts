@@ -1,0 +1,240 @@
+// Events per second through POST /v1/batch against a raw insertMany of the same documents into
+// the same database. Flags: --events N --batch-size B --concurrency C --rounds R --users U
+// --timeout SECONDS (per request), --log-level LEVEL (the app's logs, to stderr), --trace-db
+// (counts the app's database commands; this slows the HTTP phase a little).
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+
+import { Client, Connection } from '@temporalio/client';
+import { MongoClient, type Db } from 'mongodb';
+import { pino } from 'pino';
+
+import { collections, type EventDoc } from '@junction/core/store';
+import { createApp } from '@junction/server';
+
+import { traceCommands } from './lib/db-trace.js';
+import { jsonClient } from './lib/http-client.js';
+import {
+  checkDedupe,
+  documentShape,
+  httpRound,
+  rawRound,
+  type IngestBench,
+  type TimedRound,
+} from './lib/ingest-phases.js';
+import { renderReport, summarize } from './lib/ingest-report.js';
+import { buildWorkload } from './lib/ingest-workload.js';
+import { withTimeout } from './lib/measure.js';
+import { startBenchStack, type BenchStack } from './lib/stack.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '20000' },
+      'batch-size': { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '4' },
+      rounds: { type: 'string', default: '2' },
+      users: { type: 'string', default: '1000' },
+      timeout: { type: 'string', default: '60' },
+      'log-level': { type: 'string', default: 'error' },
+      'trace-db': { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: keyof typeof values, max = Infinity): number => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`;
+      throw new Error(`--${name} must be ${range}`);
+    }
+    return value;
+  };
+  return {
+    events: positive('events'),
+    // The server refuses batches over 500 KB; our events are about 1 KB of JSON each.
+    batchSize: positive('batch-size', 400),
+    concurrency: positive('concurrency'),
+    rounds: positive('rounds'),
+    users: positive('users'),
+    timeoutSeconds: positive('timeout'),
+    logLevel: values['log-level'],
+    traceDb: values['trace-db'],
+  };
+}
+type Options = ReturnType<typeof readOptions>;
+
+const cleanups: (() => Promise<void> | void)[] = [];
+let cleaning: Promise<void> | undefined;
+let interrupted: NodeJS.Signals | undefined;
+
+/** Runs every registered cleanup once, newest first, carrying on past failures. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const step of cleanups.reverse()) {
+      try {
+        await withTimeout(Promise.resolve().then(step), 15_000, 'cleanup step');
+      } catch (error) {
+        log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+async function connect(stack: BenchStack, traceDb: boolean) {
+  const dbName = `bench_ingest_${randomBytes(4).toString('hex')}`;
+  const mongoOptions = { serverSelectionTimeoutMS: 10_000 };
+  const appMongo = await MongoClient.connect(stack.mongoUrl, {
+    ...mongoOptions,
+    monitorCommands: traceDb,
+  });
+  cleanups.push(() => appMongo.close());
+  const rawMongo = await MongoClient.connect(stack.mongoUrl, mongoOptions);
+  cleanups.push(() => rawMongo.close());
+  cleanups.push(async () => void (await rawMongo.db(dbName).dropDatabase()));
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  cleanups.push(() => connection.close());
+  return {
+    db: appMongo.db(dbName),
+    rawDb: rawMongo.db(dbName),
+    trace: traceDb ? traceCommands(appMongo) : undefined,
+    temporal: new Client({ connection }),
+  };
+}
+
+/** The real app on a free port, as `npm start` serves it; its logs go to stderr. */
+async function listen(db: Db, temporal: Client, logLevel: string): Promise<string> {
+  const appLog = pino({ level: logLevel }, pino.destination({ fd: 2, sync: true }));
+  const app = createApp({ db, temporal, temporalNamespace: 'default', log: appLog });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  // Requests cut off by a stop fail inside the app; those errors are not the bench's findings.
+  cleanups.push(() => void (appLog.level = 'silent'));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Each round's figure as soon as it is known, so a run cut short still tells something. */
+function logRound(label: string, round: TimedRound): void {
+  const perSec = Math.round(round.events / round.seconds);
+  log(
+    `${round.phase.padEnd(4)} ${label}: ${round.events} events in ${round.seconds.toFixed(2)} s, ${perSec}/s`,
+  );
+}
+
+/** A, B, A, B, ... so that drift of a noisy machine touches both phases alike. */
+async function measure(stack: BenchStack, options: Options) {
+  const { db, rawDb, trace, temporal } = await connect(stack, options.traceDb);
+  const client = jsonClient(await listen(db, temporal, options.logLevel), options.concurrency);
+  cleanups.push(() => client.close());
+  const workload = buildWorkload({
+    events: options.events,
+    people: options.users,
+    batchSize: options.batchSize,
+  });
+  const bench: IngestBench = {
+    workload,
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutSeconds * 1000,
+    store: collections(db),
+    raw: rawDb.collection<EventDoc>('raw_events'),
+    post: client.post,
+  };
+  log(
+    `${stack.describe}; ${workload.calls.length} events in ${workload.bodies.length} batches, ` +
+      `${options.users} users, ${options.concurrency} in flight, ${options.rounds} rounds`,
+  );
+
+  const first = { bodies: workload.bodies.slice(0, 1), batches: workload.batches.slice(0, 1) };
+  const warmup = { ...bench, workload: { ...workload, ...first, calls: first.batches[0]! } };
+  await httpRound(warmup, 'warm-up');
+  await rawRound(warmup, 'warm-up');
+
+  const rounds: TimedRound[] = [];
+  const workspaces: { workspaceId: string; writeKey: string }[] = [];
+  let rawWorkspace = '';
+  for (let index = 1; index <= options.rounds; index++) {
+    const label = `round ${index}/${options.rounds}`;
+    trace?.start();
+    const http = await httpRound(bench, label);
+    trace?.stop();
+    workspaces.push(http);
+    logRound(label, http.round);
+    const raw = await rawRound(bench, label);
+    rawWorkspace = raw.workspaceId;
+    logRound(label, raw.round);
+    rounds.push(http.round, raw.round);
+  }
+
+  const storedByRound = await Promise.all(
+    workspaces.map(({ workspaceId }) => bench.store.events.countDocuments({ workspaceId })),
+  );
+  const dedupe = await checkDedupe(bench, workspaces[0]!);
+  const shapes = {
+    http: await documentShape(bench, bench.store.events, workspaces[0]!.workspaceId),
+    raw: await documentShape(bench, bench.raw, rawWorkspace),
+  };
+  return { rounds, storedByRound, dedupe, shapes, commands: trace?.results() ?? [] };
+}
+
+async function main(options: Options): Promise<number> {
+  const stack = await startBenchStack(log);
+  let keepData = false;
+  cleanups.push(() => stack.stop({ keepData }));
+  try {
+    const results = await measure(stack, options);
+    const summary = summarize(options, results);
+    process.stdout.write(`${renderReport(options, results, summary)}\n`);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return summary.ok ? 0 : 1;
+  } catch (error) {
+    if (interrupted) throw new Error(`interrupted by ${interrupted}`, { cause: error });
+    if (stack.dir) {
+      keepData = true;
+      log(`service logs kept in ${stack.dir}`);
+    }
+    throw error;
+  }
+}
+
+// A terminal's Ctrl-C reaches both this process and scripts/bench.mjs, which passes it on too:
+// stop once, whatever the number of signals.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (cleaning) return;
+    interrupted = signal;
+    log(`${signal}: stopping`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+let options: Options;
+try {
+  options = readOptions();
+} catch (error) {
+  log(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
+try {
+  process.exitCode = await main(options);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`bench failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+  const { events, batchSize, concurrency } = options;
+  const summary = { bench: 'ingest', events, batchSize, concurrency, ok: false, error: message };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

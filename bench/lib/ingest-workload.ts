@@ -1,0 +1,225 @@
+import { encodeObject } from '@junction/core';
+import type { EventDoc } from '@junction/core/store';
+
+/** A track call as analytics.js sends it inside a batch. */
+export interface TrackCall {
+  type: 'track';
+  messageId: string;
+  userId: string;
+  anonymousId: string;
+  event: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+  context: Record<string, unknown>;
+}
+
+export interface Person {
+  userId: string;
+  anonymousId: string;
+  /** Only for the raw baseline, which has no profile resolution of its own. */
+  profileId: string;
+}
+
+export interface Workload {
+  people: Person[];
+  calls: TrackCall[];
+  /** One request body per batch, serialized up front so the client costs little while timed. */
+  bodies: Buffer[];
+  batches: TrackCall[][];
+  sentAt: string;
+}
+
+/** Seeded, so every run sends the same workload and runs stay comparable. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Random = () => number;
+
+const pick = <T>(random: Random, list: readonly T[]): T =>
+  list[Math.floor(random() * list.length)]!;
+const hex = (random: Random, length: number): string =>
+  Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
+const money = (random: Random, max: number): number => Math.round(random() * max * 100) / 100;
+
+const CATEGORIES = ['Shoes', 'Outerwear', 'Bags', 'Accessories', 'Knitwear'] as const;
+const BRANDS = ['Northwind', 'Tailspin', 'Contoso', 'Fabrikam'] as const;
+const PAGES = ['/', '/shop', '/shop/new', '/cart', '/checkout', '/account'] as const;
+const AGENTS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
+] as const;
+
+function product(random: Random): Record<string, unknown> {
+  const id = `prod_${hex(random, 8)}`;
+  return {
+    product_id: id,
+    sku: `SKU-${hex(random, 6).toUpperCase()}`,
+    name: `${pick(random, BRANDS)} ${pick(random, CATEGORIES)} ${Math.floor(random() * 900) + 100}`,
+    category: pick(random, CATEGORIES),
+    brand: pick(random, BRANDS),
+    price: money(random, 250),
+    url: `https://shop.example.com/p/${id}`,
+  };
+}
+
+/** Event names weighted roughly as a retail site sees them. */
+const EVENTS: {
+  weight: number;
+  event: string;
+  properties: (r: Random) => Record<string, unknown>;
+}[] = [
+  {
+    weight: 40,
+    event: 'Product Viewed',
+    properties: (r) => ({
+      ...product(r),
+      currency: 'EUR',
+      image_url: `https://cdn.example.com/i/${hex(r, 12)}.jpg`,
+    }),
+  },
+  {
+    weight: 20,
+    event: 'Product Added',
+    properties: (r) => ({
+      ...product(r),
+      quantity: 1 + Math.floor(r() * 3),
+      cart_id: `cart_${hex(r, 10)}`,
+      currency: 'EUR',
+    }),
+  },
+  {
+    weight: 15,
+    event: 'Products Searched',
+    properties: (r) => ({
+      query: pick(r, CATEGORIES).toLowerCase(),
+      results: Math.floor(r() * 80),
+    }),
+  },
+  {
+    weight: 10,
+    event: 'Checkout Started',
+    properties: (r) => ({ order_id: `ord_${hex(r, 10)}`, value: money(r, 600), currency: 'EUR' }),
+  },
+  {
+    weight: 8,
+    event: 'Order Completed',
+    properties: (r) => {
+      const products = Array.from({ length: 1 + Math.floor(r() * 3) }, () => ({
+        ...product(r),
+        quantity: 1 + Math.floor(r() * 2),
+      }));
+      return {
+        order_id: `ord_${hex(r, 10)}`,
+        total: money(r, 600),
+        shipping: 4.95,
+        tax: money(r, 90),
+        currency: 'EUR',
+        coupon: r() < 0.2 ? 'SUMMER10' : null,
+        products,
+      };
+    },
+  },
+  { weight: 7, event: 'Signed In', properties: (r) => ({ method: pick(r, ['email', 'google']) }) },
+];
+const TOTAL_WEIGHT = EVENTS.reduce((sum, entry) => sum + entry.weight, 0);
+
+function pickEvent(random: Random): (typeof EVENTS)[number] {
+  let roll = random() * TOTAL_WEIGHT;
+  for (const entry of EVENTS) {
+    roll -= entry.weight;
+    if (roll < 0) return entry;
+  }
+  return EVENTS[0]!;
+}
+
+function context(random: Random): Record<string, unknown> {
+  const page = pick(random, PAGES);
+  return {
+    library: { name: 'analytics.js', version: 'npm:next-1.72.0' },
+    page: {
+      path: page,
+      referrer: 'https://www.google.com/',
+      search: '',
+      title: 'Example Shop',
+      url: `https://shop.example.com${page}`,
+    },
+    userAgent: pick(random, AGENTS),
+    locale: 'en-US',
+    timezone: 'Europe/Berlin',
+  };
+}
+
+/** `events` track calls by `people` distinct users, in batches of `batchSize`. */
+export function buildWorkload(options: {
+  events: number;
+  people: number;
+  batchSize: number;
+  seed?: number;
+}): Workload {
+  const random = mulberry32(options.seed ?? 42);
+  const people = Array.from({ length: options.people }, (_, index) => ({
+    userId: `user_${String(index).padStart(6, '0')}`,
+    anonymousId: `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${hex(random, 4)}-${hex(random, 12)}`,
+    profileId: `prf_${hex(random, 16)}`,
+  }));
+  const now = Date.now();
+  const sentAt = new Date(now).toISOString();
+  const calls = Array.from({ length: options.events }, (_, index): TrackCall => {
+    const person = pick(random, people);
+    const entry = pickEvent(random);
+    return {
+      type: 'track',
+      messageId: `ajs-next-${index.toString(36)}-${hex(random, 24)}`,
+      userId: person.userId,
+      anonymousId: person.anonymousId,
+      event: entry.event,
+      properties: entry.properties(random),
+      timestamp: new Date(now - Math.floor(random() * 60_000)).toISOString(),
+      context: context(random),
+    };
+  });
+  const batches: TrackCall[][] = [];
+  for (let start = 0; start < calls.length; start += options.batchSize) {
+    batches.push(calls.slice(start, start + options.batchSize));
+  }
+  const bodies = batches.map((batch) => Buffer.from(JSON.stringify({ batch, sentAt })));
+  return { people, calls, bodies, batches, sentAt };
+}
+
+/**
+ * The document the server stores for `call` (see server/src/ingest/ingest-messages.ts), built
+ * directly: the baseline pays for the database write and nothing else.
+ */
+export function eventDocument(
+  call: TrackCall,
+  workspaceId: string,
+  profileId: string,
+  receivedAt: Date,
+  sentAt: string,
+): EventDoc {
+  const skew = Date.parse(sentAt) - Date.parse(call.timestamp);
+  return {
+    _id: `${workspaceId}:${call.messageId}`,
+    workspaceId,
+    messageId: call.messageId,
+    type: 'track',
+    profileId,
+    timestamp: new Date(receivedAt.getTime() - skew),
+    receivedAt,
+    userId: call.userId,
+    anonymousId: call.anonymousId,
+    sentAt: new Date(sentAt),
+    context: encodeObject(call.context),
+    event: call.event,
+    properties: encodeObject(call.properties),
+  };
+}
