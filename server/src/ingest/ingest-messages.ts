@@ -1,10 +1,11 @@
 import { encodeObject, type IdentifyMessage, type TrackMessage } from '@junction/core';
 import { type Collections, type EventDoc } from '@junction/core/store';
 
+import { bulkWriteInChunks, duplicateIndexes } from '../db/bulk.js';
 import { HttpError } from '../http/errors.js';
 import { parsePendingEntry, pendingEntry, type JourneyRuns } from '../journeys/journey-runs.js';
 import { newId } from '../workspaces/credentials.js';
-import { duplicateIndexes } from './bulk-errors.js';
+
 import { resolveProfiles } from './profiles.js';
 
 export type IngestItem =
@@ -164,7 +165,7 @@ export class Ingestor {
         for (const [key, value] of Object.entries(doc.traits!)) set[`traits.${key}`] = value;
         return { updateOne: { filter: { _id: doc.profileId }, update: { $set: set } } };
       });
-    if (updates.length > 0) await this.db.profiles.bulkWrite(updates, { ordered: true });
+    await bulkWriteInChunks(this.db.profiles, updates, { ordered: true });
   }
 
   /**

@@ -6,7 +6,7 @@ import {
 } from '@junction/core/store';
 
 import { newId } from '../workspaces/credentials.js';
-import { duplicateIndexes } from './bulk-errors.js';
+import { bulkWriteInChunks, duplicateIndexes } from '../db/bulk.js';
 
 export interface IdentityRef {
   userId?: string | null | undefined;
@@ -185,7 +185,8 @@ async function upsertIdentities(
   now: Date,
 ): Promise<void> {
   const write = () =>
-    db.profiles.bulkWrite(
+    bulkWriteInChunks(
+      db.profiles,
       [...profileIds].map((profileId) => ({
         updateOne: {
           filter: { _id: profileId },

@@ -77,6 +77,31 @@ describe('tracking API', () => {
     expect(await stack.store.profiles.countDocuments({ 'identities.value': 'u-race' })).toBe(1);
   });
 
+  it('applies traits from full, concurrent batches of identifies for people already known', async () => {
+    const identifies = (round: number) =>
+      Array.from({ length: 120 }, (_, i) => ({
+        type: 'identify',
+        userId: `known-${i}`,
+        traits: { round, plan: i % 2 ? 'pro' : 'free' },
+        messageId: `known-${round}-${i}`,
+      }));
+    const send = (round: number) =>
+      request(stack.app)
+        .post('/v1/batch')
+        .set('Authorization', auth)
+        .send({ batch: identifies(round) });
+    expect((await send(1)).body.stored).toBe(120);
+    // Six batches of updates at once: enough to deadlock FerretDB without bounded bulk writes.
+    const responses = await Promise.all([2, 3, 4, 5, 6, 7].map(send));
+    expect(responses.map((r) => [r.status, r.body.stored])).toEqual(Array(6).fill([200, 120]));
+    const identity = await stack.store.identities.findOne({
+      _id: `${stack.workspace.workspaceId}:user_id:known-7`,
+    });
+    const profile = await stack.store.profiles.findOne({ _id: identity!.profileId });
+    expect(profile!.traits).toEqual({ round: expect.any(Number), plan: 'pro' });
+    expect(await stack.store.profiles.countDocuments({ 'identities.value': 'known-7' })).toBe(1);
+  }, 30_000);
+
   it('stores the same messageId once however often it is sent', async () => {
     const body = { userId: 'u-2', event: 'Viewed', messageId: 'dup-1', properties: { n: 1 } };
     const first = await request(stack.app).post('/v1/track').set('Authorization', auth).send(body);
