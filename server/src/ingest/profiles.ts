@@ -82,7 +82,12 @@ export async function resolveProfiles(
   return profileIds;
 }
 
-/** Owners of identities by `_id`; a single key is read by `_id`, which every backend indexes. */
+/**
+ * Owners of identities by `_id`.
+ * TODO(store): FerretDB v1's SQLite backend answers `_id` lookups and `$in` with a scan (its
+ * query expression does not match its `_id` index), so this read grows with the identities
+ * collection and dominates ingest time there; MongoDB serves it from the `_id` index.
+ */
 async function readOwners(db: Collections, keys: string[]): Promise<Map<string, string>> {
   const docs =
     keys.length === 1
