@@ -86,6 +86,11 @@ describe('a published journey on real Temporal and FerretDB', () => {
     const receiver = await startWebhookReceiver();
     const journeyId = await publish(thinJourney(receiver.url, 6));
     worker = await startWorker(stack.dbName);
+    await eventually(
+      async () => ((await request(stack.app).get('/health')).body.temporal.workers as number) > 0,
+      20_000,
+      '/health to count the worker',
+    );
 
     const response = await track('user-crash', 'msg-crash-1');
     expect(response.status).toBe(200);

@@ -20,7 +20,8 @@ describe('GET /health', () => {
     expect(response.body).toMatchObject({
       ok: true,
       mongodb: { ok: true },
-      temporal: { ok: true, workers: 0 },
+      // Other test files share this Temporal server and may run workers on the queue meanwhile.
+      temporal: { ok: true, workers: expect.any(Number) },
     });
   });
 
