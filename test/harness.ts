@@ -2,16 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import { MongoClient, type Db } from 'mongodb';
 
 import { collections, type Collections } from '@junction/core/store';
-import { createApp, createLogger, createWorkspace, type NewWorkspace } from '@junction/server';
+import {
+  createApp,
+  createLogger,
+  createWorkspace,
+  type AppDeps,
+  type NewWorkspace,
+} from '@junction/server';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { ROOT } from '../scripts/lib/paths.mjs';
+import { freePort } from '../scripts/lib/services.mjs';
+
+export { ROOT };
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -30,6 +38,8 @@ export interface TestStack {
   connection: Connection;
   temporal: Client;
   app: Express;
+  /** The same app wired to other dependencies, e.g. a built studio or another Temporal. */
+  appWith(overrides: Partial<AppDeps>): Express;
   workspace: NewWorkspace;
   close(): Promise<void>;
 }
@@ -44,12 +54,13 @@ export async function startStack(): Promise<TestStack> {
     address: requiredEnv('JUNCTION_TEST_TEMPORAL_ADDRESS'),
   });
   const temporal = new Client({ connection });
-  const app = createApp({
+  const deps: AppDeps = {
     db,
     temporal,
     temporalNamespace: 'default',
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-  });
+  };
+  const app = createApp(deps);
   const workspace = await createWorkspace(store, 'Test workspace');
   return {
     mongo,
@@ -59,11 +70,29 @@ export async function startStack(): Promise<TestStack> {
     connection,
     temporal,
     app,
+    appWith: (overrides) => createApp({ ...deps, ...overrides }),
     workspace,
     async close() {
       await connection.close();
       await mongo.close();
     },
+  };
+}
+
+/**
+ * The stack's app with a Temporal nobody listens for. The client's retry interceptor is left
+ * out: its retries would outlive the test and fail on the closed channel.
+ */
+export async function appWithTemporalDown(
+  stack: TestStack,
+): Promise<{ app: Express; close(): Promise<void> }> {
+  const connection = Connection.lazy({
+    address: `127.0.0.1:${await freePort()}`,
+    interceptors: [],
+  });
+  return {
+    app: stack.appWith({ temporal: new Client({ connection }) }),
+    close: () => connection.close(),
   };
 }
 

@@ -1,11 +1,10 @@
-import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 
 import { currentPositionQuery } from '@junction/workflows';
 import { journeyRunWorkflowId, type JourneyDefinition } from '@junction/core';
-import { createApp, createLogger } from '@junction/server';
 
 import {
+  appWithTemporalDown,
   basicAuth,
   eventually,
   startStack,
@@ -14,7 +13,6 @@ import {
   type TestStack,
   type WorkerProcess,
 } from './harness.js';
-import { freePort } from './ports.js';
 
 function thinJourney(webhookUrl: string, delaySeconds: number): JourneyDefinition {
   return {
@@ -180,20 +178,11 @@ describe('a published journey on real Temporal and FerretDB', () => {
     const receiver = await startWebhookReceiver();
     const journeyId = await publish(instantJourney(receiver.url, 'Trial Started'));
     worker ??= await startWorker(stack.dbName);
-    const unreachable = Connection.lazy({
-      address: `127.0.0.1:${await freePort()}`,
-      interceptors: [],
-    });
-    const temporalDown = createApp({
-      db: stack.db,
-      temporal: new Client({ connection: unreachable }),
-      temporalNamespace: 'default',
-      log: createLogger('silent'),
-    });
+    const temporalDown = await appWithTemporalDown(stack);
     const body = { userId: 'user-retry', event: 'Trial Started', messageId: 'msg-retry' };
     const auth = basicAuth(stack.workspace.writeKey);
 
-    const failed = await request(temporalDown)
+    const failed = await request(temporalDown.app)
       .post('/v1/track')
       .set('Authorization', auth)
       .send(body);
@@ -213,7 +202,7 @@ describe('a published journey on real Temporal and FerretDB', () => {
     await eventually(() => Promise.resolve(receiver.received.length === 1), 30_000, 'the webhook');
     expect((await stack.store.events.findOne({ _id: eventId }))?.pendingJourneys).toEqual([]);
     expect(await stack.store.events.countDocuments({ messageId: 'msg-retry' })).toBe(1);
-    await unreachable.close();
+    await temporalDown.close();
     await receiver.close();
   });
 });

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 import type { JourneyDefinition } from '@junction/core';
-import { createApp, createLogger } from '@junction/server';
 
 import { launchChromium, serve, type RunningServer } from './browser.js';
 import { eventually, ROOT, startStack, type TestStack } from './harness.js';
@@ -99,13 +98,7 @@ describe('the studio in a real browser', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    const app = createApp({
-      db: stack.db,
-      temporal: stack.temporal,
-      temporalNamespace: 'default',
-      log: createLogger('silent'),
-      studioDist: path.join(ROOT, 'studio/dist'),
-    });
+    const app = stack.appWith({ studioDist: path.join(ROOT, 'studio/dist') });
     server = await serve(app);
     browser = await launchChromium();
 

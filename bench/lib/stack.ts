@@ -2,37 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-interface ServiceHandle {
-  stop(): Promise<void>;
-}
-
-/** The parts of scripts/lib (plain ESM, untyped) that benches use. */
-interface ServicesModule {
-  freePort(): Promise<number>;
-  startFerretdb(options: {
-    bin: string;
-    port: number;
-    dataDir: string;
-    logFile: string;
-  }): Promise<ServiceHandle & { url: string }>;
-  startTemporal(options: {
-    bin: string;
-    port: number;
-    httpPort: number;
-    dbFile: string;
-    logFile: string;
-  }): Promise<ServiceHandle & { address: string }>;
-}
-
-interface PathsModule {
-  FERRETDB_BIN: string;
-  TEMPORAL_BIN: string;
-}
-
-async function scriptsLib<T>(file: string): Promise<T> {
-  const url = new URL(`../../scripts/lib/${file}`, import.meta.url).href;
-  return (await import(url)) as T;
-}
+import { FERRETDB_BIN, TEMPORAL_BIN } from '../../scripts/lib/paths.mjs';
+import {
+  freePort,
+  startFerretdb,
+  startTemporal,
+  type ServiceHandle,
+} from '../../scripts/lib/services.mjs';
 
 export interface BenchStack {
   mongoUrl: string;
@@ -51,21 +27,19 @@ async function startLocal(
   need: { mongo: boolean; temporal: boolean },
   started: ServiceHandle[],
 ) {
-  const services = await scriptsLib<ServicesModule>('services.mjs');
-  const paths = await scriptsLib<PathsModule>('paths.mjs');
   const ferret = need.mongo
-    ? services.startFerretdb({
-        bin: paths.FERRETDB_BIN,
-        port: await services.freePort(),
+    ? startFerretdb({
+        bin: FERRETDB_BIN,
+        port: await freePort(),
         dataDir: path.join(dir, 'ferretdb'),
         logFile: path.join(dir, 'ferretdb.log'),
       })
     : undefined;
   const temporal = need.temporal
-    ? services.startTemporal({
-        bin: paths.TEMPORAL_BIN,
-        port: await services.freePort(),
-        httpPort: await services.freePort(),
+    ? startTemporal({
+        bin: TEMPORAL_BIN,
+        port: await freePort(),
+        httpPort: await freePort(),
         dbFile: path.join(dir, 'temporal.db'),
         logFile: path.join(dir, 'temporal.log'),
       })

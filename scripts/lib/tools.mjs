@@ -30,7 +30,7 @@ function stampMatches(stampFile, stamp) {
  * are reused, so a rebuild after a clean clone takes seconds when they are warm; a stamp of the
  * sources skips the build when nothing changed.
  */
-function ensureGoTool(name, what) {
+function ensureGoTool(name, what, alternative = '') {
   const source = path.join(ROOT, 'tools', name);
   const bin = name === 'ferretdb' ? FERRETDB_BIN : path.join(TOOLS_DIR, 'bin', name);
   const stamp = createHash('sha256')
@@ -43,7 +43,7 @@ function ensureGoTool(name, what) {
   if (!commandExists('go')) {
     throw new Error(
       `Go is needed to build ${what} and was not found on PATH.\n` +
-        'Install Go 1.24 or newer (https://go.dev/dl/), or set MONGODB_URL to use an existing MongoDB.',
+        `Install Go 1.24 or newer (https://go.dev/dl/)${alternative}.`,
     );
   }
   step(`building ${what} with Go (the first time takes a minute or two)`);
@@ -58,7 +58,11 @@ function ensureGoTool(name, what) {
 
 /** FerretDB, the local MongoDB-protocol store, through our main that embeds it. */
 export function ensureFerretdb() {
-  return ensureGoTool('ferretdb', `FerretDB ${FERRETDB_VERSION} (the local MongoDB)`);
+  return ensureGoTool(
+    'ferretdb',
+    `FerretDB ${FERRETDB_VERSION} (the local MongoDB)`,
+    ', or set MONGODB_URL to use an existing MongoDB',
+  );
 }
 
 /** Validates docker-compose.yml with compose-go, since no Docker runs here. */
@@ -121,5 +125,3 @@ export function ensureChromium() {
   });
   return '/usr/bin/chromium';
 }
-
-export { TOOLS_DIR };

@@ -66,20 +66,11 @@ export class Ingestor {
       fresh.map((index) => items[index]!.message),
       receivedAt,
     );
+    const times = { receivedAt, batchSentAt };
     const docs: EventDoc[] = [];
     for (const [n, index] of fresh.entries()) {
-      const times = { receivedAt, batchSentAt };
-      const id = docIds[index]!;
-      docs.push(
-        await this.toEventDoc(
-          workspaceId,
-          items[index]!,
-          id,
-          messageIds[index]!,
-          profileIds[n]!,
-          times,
-        ),
-      );
+      const ids = { _id: docIds[index]!, messageId: messageIds[index]! };
+      docs.push(await this.toEventDoc(workspaceId, items[index]!, ids, profileIds[n]!, times));
     }
 
     // Traits first: `$set` is idempotent, so a retried identify (stored as a duplicate below)
@@ -102,8 +93,7 @@ export class Ingestor {
   private async toEventDoc(
     workspaceId: string,
     item: IngestItem,
-    _id: string,
-    messageId: string,
+    { _id, messageId }: { _id: string; messageId: string },
     profileId: string,
     times: { receivedAt: Date; batchSentAt: string | undefined },
   ): Promise<EventDoc> {
