@@ -67,11 +67,11 @@ export async function rawRound(bench: IngestBench, label: string) {
   // As long as the server's workspace ids, so that both stored documents have one size.
   const workspaceId = `ws_${randomBytes(12).toString('base64url')}`;
   const { batches, people, sentAt } = bench.workload;
-  const profiles = new Map(people.map((person) => [person.userId, person.profileId]));
+  const profiles = new Map(people.map((person) => [person.anonymousId, person.profileId]));
   const receivedAt = new Date();
   const tasks = batches.map((batch) => {
     const docs = batch.map((call) =>
-      eventDocument(call, workspaceId, profiles.get(call.userId)!, receivedAt, sentAt),
+      eventDocument(call, workspaceId, profiles.get(call.anonymousId)!, receivedAt, sentAt),
     );
     const insert = () => bench.raw.insertMany(docs, { ordered: false });
     return async () => void (await withTimeout(insert(), bench.timeoutMs, 'insertMany'));

@@ -1,11 +1,11 @@
 import { encodeObject } from '@junction/core';
 import type { EventDoc } from '@junction/core/store';
 
-/** A track call as analytics.js sends it inside a batch. */
+/** A track call as analytics.js sends it inside a batch; no `userId` before sign-in. */
 export interface TrackCall {
   type: 'track';
   messageId: string;
-  userId: string;
+  userId?: string;
   anonymousId: string;
   event: string;
   properties: Record<string, unknown>;
@@ -13,19 +13,35 @@ export interface TrackCall {
   context: Record<string, unknown>;
 }
 
+/** The identify analytics.js sends when a visitor signs in: it stitches their browsing. */
+export interface IdentifyCall {
+  type: 'identify';
+  messageId: string;
+  userId: string;
+  anonymousId: string;
+  traits: Record<string, unknown>;
+  timestamp: string;
+  context: Record<string, unknown>;
+}
+
+export type Call = TrackCall | IdentifyCall;
+
 export interface Person {
   userId: string;
   anonymousId: string;
+  email: string;
+  /** How many anonymous events come before the person signs in (0: known from the start). */
+  signInAfter: number;
   /** Only for the raw baseline, which has no profile resolution of its own. */
   profileId: string;
 }
 
 export interface Workload {
   people: Person[];
-  calls: TrackCall[];
+  calls: Call[];
   /** One request body per batch, serialized up front so the client costs little while timed. */
   bodies: Buffer[];
-  batches: TrackCall[][];
+  batches: Call[][];
   sentAt: string;
 }
 
@@ -158,7 +174,11 @@ function context(random: Random): Record<string, unknown> {
   };
 }
 
-/** `events` track calls by `people` distinct users, in batches of `batchSize`. */
+/**
+ * `events` calls by `people` distinct people, in batches of `batchSize`. Most people browse
+ * anonymously first and then sign in: their identify (user id, anonymous id and email) links
+ * the browsing to them, so the workload exercises identity resolution as a shop's traffic does.
+ */
 export function buildWorkload(options: {
   events: number;
   people: number;
@@ -166,28 +186,44 @@ export function buildWorkload(options: {
   seed?: number;
 }): Workload {
   const random = mulberry32(options.seed ?? 42);
-  const people = Array.from({ length: options.people }, (_, index) => ({
-    userId: `user_${String(index).padStart(6, '0')}`,
-    anonymousId: `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${hex(random, 4)}-${hex(random, 12)}`,
-    profileId: `prf_${hex(random, 16)}`,
-  }));
+  const people = Array.from({ length: options.people }, (_, index): Person => {
+    const userId = `user_${String(index).padStart(6, '0')}`;
+    return {
+      userId,
+      anonymousId: `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${hex(random, 4)}-${hex(random, 12)}`,
+      email: `${userId}@mail.example.com`,
+      signInAfter: random() < 0.3 ? 0 : 1 + Math.floor(random() * 5),
+      profileId: `prf_${hex(random, 16)}`,
+    };
+  });
+  const seen = new Map<Person, number>();
   const now = Date.now();
   const sentAt = new Date(now).toISOString();
-  const calls = Array.from({ length: options.events }, (_, index): TrackCall => {
+  const calls = Array.from({ length: options.events }, (_, index): Call => {
     const person = pick(random, people);
-    const entry = pickEvent(random);
-    return {
-      type: 'track',
+    const count = seen.get(person) ?? 0;
+    seen.set(person, count + 1);
+    const common = {
       messageId: `ajs-next-${index.toString(36)}-${hex(random, 24)}`,
-      userId: person.userId,
       anonymousId: person.anonymousId,
-      event: entry.event,
-      properties: entry.properties(random),
       timestamp: new Date(now - Math.floor(random() * 60_000)).toISOString(),
       context: context(random),
     };
+    if (count === person.signInAfter) {
+      const traits = { email: person.email, name: `Person ${person.userId.slice(5)}` };
+      return { type: 'identify', ...common, userId: person.userId, traits };
+    }
+    const entry = pickEvent(random);
+    const call: TrackCall = {
+      type: 'track',
+      ...common,
+      event: entry.event,
+      properties: entry.properties(random),
+    };
+    if (count > person.signInAfter) call.userId = person.userId;
+    return call;
   });
-  const batches: TrackCall[][] = [];
+  const batches: Call[][] = [];
   for (let start = 0; start < calls.length; start += options.batchSize) {
     batches.push(calls.slice(start, start + options.batchSize));
   }
@@ -200,26 +236,30 @@ export function buildWorkload(options: {
  * directly: the baseline pays for the database write and nothing else.
  */
 export function eventDocument(
-  call: TrackCall,
+  call: Call,
   workspaceId: string,
   profileId: string,
   receivedAt: Date,
   sentAt: string,
 ): EventDoc {
   const skew = Date.parse(sentAt) - Date.parse(call.timestamp);
-  return {
+  const doc: EventDoc = {
     _id: `${workspaceId}:${call.messageId}`,
     workspaceId,
     messageId: call.messageId,
-    type: 'track',
+    type: call.type,
     profileId,
     timestamp: new Date(receivedAt.getTime() - skew),
     receivedAt,
-    userId: call.userId,
     anonymousId: call.anonymousId,
     sentAt: new Date(sentAt),
     context: encodeObject(call.context),
-    event: call.event,
-    properties: encodeObject(call.properties),
   };
+  if (call.userId) doc.userId = call.userId;
+  if (call.type === 'identify') doc.traits = encodeObject(call.traits);
+  else {
+    doc.event = call.event;
+    doc.properties = encodeObject(call.properties);
+  }
+  return doc;
 }

@@ -1,7 +1,9 @@
 /** Stored document shapes and collection names, shared by the server and the workers. */
 import type { Collection, Db } from 'mongodb';
 
+import type { IdentitySettings, SourceKind } from '../identity/settings.js';
 import type { JourneyDefinition } from '../journey/definition.js';
+import type { MessageType } from '../tracking.js';
 
 /**
  * Every document carries `workspaceId`. Hot documents have natural composite `_id`s so that
@@ -20,7 +22,19 @@ export interface CredentialDoc {
   workspaceId: string;
   kind: 'write' | 'api';
   name: string;
+  /**
+   * For write keys: a `client` key ships inside apps and browsers, so what it sends is
+   * unauthenticated and may not merge known people. Missing means `server`.
+   */
+  sourceKind?: SourceKind;
   createdAt: Date;
+}
+
+/** `_id` is the workspace id; missing means the defaults (`DEFAULT_IDENTITY_SETTINGS`). */
+export interface IdentitySettingsDoc extends IdentitySettings {
+  _id: string;
+  workspaceId: string;
+  updatedAt: Date;
 }
 
 /** `_id` is `workspace:type:value`; the value points at one profile. */
@@ -39,8 +53,34 @@ export interface ProfileDoc {
   /** Stored with escaped keys (see `encodeObject`). */
   traits: Record<string, unknown>;
   identities: { type: string; value: string }[];
+  /** Groups (accounts) the person belongs to, from `group` calls. */
+  groupIds?: string[];
+  /** Set when this profile was merged into another; its id keeps resolving to that one. */
+  mergedInto?: string;
+  /** Profiles merged into this one; their events belong to this person. */
+  mergedFrom?: string[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One merge decision, applied or refused; `_id` is a new id. Refused merges change nothing. */
+export interface MergeDoc {
+  _id: string;
+  workspaceId: string;
+  status: 'merged' | 'refused' | 'undone';
+  /** Why a merge was refused, e.g. `identifier_limit` or `untrusted_source`. */
+  reason?: string;
+  survivorId: string;
+  mergedIds: string[];
+  /** The identifiers that linked the profiles. */
+  identifiers: { type: string; value: string }[];
+  cause: { messageId: string; type: MessageType; source: SourceKind };
+  /** Every profile as it was before the merge (the survivor first), so it can be undone. */
+  before: ProfileDoc[];
+  /** The survivor's traits right after the merge: an undo keeps what changed since. */
+  traitsAfter?: Record<string, unknown>;
+  createdAt: Date;
+  undoneAt?: Date;
 }
 
 /** `_id` is `workspace:messageId`: a duplicate insert is the dedupe. */
@@ -48,8 +88,16 @@ export interface EventDoc {
   _id: string;
   workspaceId: string;
   messageId: string;
-  type: 'identify' | 'track';
+  type: MessageType;
+  /** `track`: the event name. */
   event?: string;
+  /** `page` and `screen`: the page or screen name and its category. */
+  name?: string;
+  category?: string;
+  /** `group`: the group the person joined. */
+  groupId?: string;
+  /** `alias`: the earlier id now known to be this person. */
+  previousId?: string;
   profileId: string;
   userId?: string;
   anonymousId?: string;
@@ -117,6 +165,8 @@ export interface Collections {
   journeys: Collection<JourneyDoc>;
   journeyVersions: Collection<JourneyVersionDoc>;
   messages: Collection<MessageDoc>;
+  identitySettings: Collection<IdentitySettingsDoc>;
+  merges: Collection<MergeDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -129,6 +179,8 @@ export function collections(db: Db): Collections {
     journeys: db.collection('journeys'),
     journeyVersions: db.collection('journey_versions'),
     messages: db.collection('messages'),
+    identitySettings: db.collection('identity_settings'),
+    merges: db.collection('merges'),
   };
 }
 

@@ -1,20 +1,29 @@
-import { encodeObject, type IdentifyMessage, type TrackMessage } from '@junction/core';
+import {
+  encodeObject,
+  type Identifier,
+  type SourceKind,
+  type TrackingMessage,
+} from '@junction/core';
 import { type Collections, type EventDoc } from '@junction/core/store';
 
 import { bulkWriteInChunks, duplicateIndexes } from '../db/bulk.js';
 import { HttpError } from '../http/errors.js';
+import { assertNever } from '../assert-never.js';
 import { parsePendingEntry, pendingEntry, type JourneyRuns } from '../journeys/journey-runs.js';
 import { newId } from '../workspaces/credentials.js';
 
-import { resolveProfiles } from './profiles.js';
+import type { IdentityResolver } from '../identity/resolver.js';
 
-export type IngestItem =
-  { type: 'identify'; message: IdentifyMessage } | { type: 'track'; message: TrackMessage };
-
-export interface IngestResult {
-  messageId: string;
-  status: 'stored' | 'duplicate';
+export interface IngestOptions {
+  /** What sent the messages: decides whether they may merge known people. */
+  source: SourceKind;
+  /** A batch's `sentAt`, for messages without their own. */
+  batchSentAt?: string | undefined;
 }
+
+export type IngestResult =
+  | { messageId: string; status: 'stored' | 'duplicate' }
+  | { messageId: string; status: 'rejected'; code: string; path: string[]; message: string };
 
 export function eventDocId(workspaceId: string, messageId: string): string {
   return `${workspaceId}:${messageId}`;
@@ -32,24 +41,26 @@ export function correctedTimestamp(receivedAt: Date, timestamp?: string, sentAt?
 }
 
 /**
- * Stores identify and track messages exactly once per `messageId`, applies traits, and enters
- * people into live journeys. Order matters for retries: traits and the event are written
- * before runs start, and an event keeps `pendingJourneys` until its runs have started, so a
- * client retry after a failure (a duplicate) finishes the job instead of being dropped.
+ * Stores tracking messages exactly once per `messageId`, resolves each to one person, applies
+ * traits, and enters people into live journeys. Order matters for retries: traits and the event
+ * are written before runs start, and an event keeps `pendingJourneys` until its runs have
+ * started, so a client retry after a failure (a duplicate) finishes the job instead of being
+ * dropped.
  */
 export class Ingestor {
   constructor(
     private readonly db: Collections,
+    private readonly identities: IdentityResolver,
     private readonly runs: JourneyRuns,
   ) {}
 
   async ingest(
     workspaceId: string,
-    items: IngestItem[],
-    batchSentAt?: string,
+    messages: TrackingMessage[],
+    options: IngestOptions,
   ): Promise<IngestResult[]> {
     const receivedAt = new Date();
-    const messageIds = items.map((item) => item.message.messageId ?? newId('msg'));
+    const messageIds = messages.map((message) => message.messageId ?? newId('msg'));
     const docIds = messageIds.map((id) => eventDocId(workspaceId, id));
 
     // The first occurrence of a messageId in the batch is the one stored; later ones are duplicates.
@@ -60,22 +71,33 @@ export class Ingestor {
       seen.add(id);
     });
 
-    const profileIds = await resolveProfiles(
-      this.db,
+    const { outcomes: resolved, joined } = await this.identities.resolve(
       workspaceId,
-      fresh.map((index) => items[index]!.message),
-      receivedAt,
+      fresh.map((index) => ({ message: messages[index]!, messageId: messageIds[index]! })),
+      { source: options.source, now: receivedAt },
     );
-    const times = { receivedAt, batchSentAt };
+    const rejected = new Map<number, Extract<IngestResult, { status: 'rejected' }>>();
+    const times = { receivedAt, batchSentAt: options.batchSentAt };
     const docs: EventDoc[] = [];
     for (const [n, index] of fresh.entries()) {
+      const outcome = resolved[n]!;
+      if ('rejected' in outcome) {
+        rejected.set(index, {
+          messageId: messageIds[index]!,
+          status: 'rejected',
+          ...outcome.rejected,
+        });
+        continue;
+      }
       const ids = { _id: docIds[index]!, messageId: messageIds[index]! };
-      docs.push(await this.toEventDoc(workspaceId, items[index]!, ids, profileIds[n]!, times));
+      docs.push(
+        await this.toEventDoc(workspaceId, messages[index]!, ids, outcome.profileId, times),
+      );
     }
 
     // Traits first: `$set` is idempotent, so a retried identify (stored as a duplicate below)
     // still leaves its traits applied even if the first attempt failed in between.
-    await this.applyTraits(docs, receivedAt);
+    await this.applyProfileChanges(docs, joined, receivedAt);
     const { inserted, duplicateIds } = await this.insertEvents(docs);
     const previous = await this.loadDuplicates(duplicateIds);
 
@@ -83,7 +105,9 @@ export class Ingestor {
 
     const insertedIds = new Set(inserted.map((doc) => doc._id));
     const reported = new Set<string>();
-    return docIds.map((id, index) => {
+    return docIds.map((id, index): IngestResult => {
+      const refusal = rejected.get(index);
+      if (refusal) return refusal;
       const first = insertedIds.has(id) && !reported.has(id);
       reported.add(id);
       return { messageId: messageIds[index]!, status: first ? 'stored' : 'duplicate' };
@@ -92,18 +116,17 @@ export class Ingestor {
 
   private async toEventDoc(
     workspaceId: string,
-    item: IngestItem,
+    message: TrackingMessage,
     { _id, messageId }: { _id: string; messageId: string },
     profileId: string,
     times: { receivedAt: Date; batchSentAt: string | undefined },
   ): Promise<EventDoc> {
-    const { message } = item;
     const sentAt = message.sentAt ?? times.batchSentAt;
     const doc: EventDoc = {
       _id,
       workspaceId,
       messageId,
-      type: item.type,
+      type: message.type,
       profileId,
       timestamp: correctedTimestamp(times.receivedAt, message.timestamp, sentAt),
       receivedAt: times.receivedAt,
@@ -112,13 +135,32 @@ export class Ingestor {
     if (message.anonymousId) doc.anonymousId = message.anonymousId;
     if (sentAt) doc.sentAt = new Date(sentAt);
     if (message.context) doc.context = encodeObject(message.context);
-    if (item.type === 'identify') {
-      if (item.message.traits) doc.traits = encodeObject(item.message.traits);
-    } else {
-      doc.event = item.message.event;
-      if (item.message.properties) doc.properties = encodeObject(item.message.properties);
-      const journeys = await this.runs.journeysFor(workspaceId, item.message.event);
-      if (journeys.length > 0) doc.pendingJourneys = journeys.map(pendingEntry);
+    switch (message.type) {
+      case 'identify':
+        if (message.traits) doc.traits = encodeObject(message.traits);
+        break;
+      case 'track': {
+        doc.event = message.event;
+        if (message.properties) doc.properties = encodeObject(message.properties);
+        const journeys = await this.runs.journeysFor(workspaceId, message.event);
+        if (journeys.length > 0) doc.pendingJourneys = journeys.map(pendingEntry);
+        break;
+      }
+      case 'page':
+      case 'screen':
+        if (message.name) doc.name = message.name;
+        if (message.category) doc.category = message.category;
+        if (message.properties) doc.properties = encodeObject(message.properties);
+        break;
+      case 'group':
+        doc.groupId = message.groupId;
+        if (message.traits) doc.traits = encodeObject(message.traits);
+        break;
+      case 'alias':
+        doc.previousId = message.previousId;
+        break;
+      default:
+        assertNever(message);
     }
     return doc;
   }
@@ -147,14 +189,37 @@ export class Ingestor {
     }
   }
 
-  private async applyTraits(docs: EventDoc[], now: Date): Promise<void> {
-    const updates = docs
-      .filter((doc) => doc.type === 'identify' && doc.traits && Object.keys(doc.traits).length > 0)
-      .map((doc) => {
-        const set: Record<string, unknown> = { updatedAt: now };
-        for (const [key, value] of Object.entries(doc.traits!)) set[`traits.${key}`] = value;
-        return { updateOne: { filter: { _id: doc.profileId }, update: { $set: set } } };
-      });
+  /**
+   * One write per changed profile: identify traits, a group call's group, and identities the
+   * batch linked to it.
+   */
+  private async applyProfileChanges(
+    docs: EventDoc[],
+    joined: Map<string, Identifier[]>,
+    now: Date,
+  ): Promise<void> {
+    const changes = new Map<string, { set: Record<string, unknown>; groups: string[] }>();
+    const changeOf = (profileId: string) => {
+      let change = changes.get(profileId);
+      if (!change) changes.set(profileId, (change = { set: {}, groups: [] }));
+      return change;
+    };
+    for (const doc of docs) {
+      if (doc.type === 'group' && doc.groupId) changeOf(doc.profileId).groups.push(doc.groupId);
+      if (doc.type !== 'identify' || !doc.traits) continue;
+      const { set } = changeOf(doc.profileId);
+      for (const [key, value] of Object.entries(doc.traits)) set[`traits.${key}`] = value;
+    }
+    for (const profileId of joined.keys()) changeOf(profileId);
+    const updates = [...changes].map(([profileId, { set, groups }]) => {
+      const addToSet: Record<string, unknown> = {};
+      const identities = joined.get(profileId);
+      if (identities) addToSet.identities = { $each: identities };
+      if (groups.length > 0) addToSet.groupIds = { $each: groups };
+      const update: Record<string, unknown> = { $set: { ...set, updatedAt: now } };
+      if (Object.keys(addToSet).length > 0) update.$addToSet = addToSet;
+      return { updateOne: { filter: { _id: profileId }, update } };
+    });
     await bulkWriteInChunks(this.db.profiles, updates, { ordered: true });
   }
 

@@ -1,0 +1,3 @@
+export * from './identifiers.js';
+export * from './merge-traits.js';
+export * from './settings.js';
