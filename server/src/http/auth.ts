@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
+import type { SourceKind } from '@junction/core';
+
 import type { CredentialResolver } from '../workspaces/credentials.js';
 import { HttpError } from './errors.js';
 
@@ -7,12 +9,21 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by the auth middleware; every handler scopes its reads and writes to it. */
     workspaceId?: string;
+    /** Set by write-key auth: the kind of source the key was issued to. */
+    sourceKind?: SourceKind;
   }
 }
 
 export function requireWorkspace(req: Request): string {
   if (!req.workspaceId) throw new HttpError(401, 'unauthenticated', 'missing credentials');
   return req.workspaceId;
+}
+
+/** The workspace and source kind of a request authenticated with a write key. */
+export function requireSource(req: Request): { workspaceId: string; source: SourceKind } {
+  const workspaceId = requireWorkspace(req);
+  if (!req.sourceKind) throw new HttpError(401, 'unauthenticated', 'missing write key');
+  return { workspaceId, source: req.sourceKind };
 }
 
 /**
@@ -31,6 +42,7 @@ export function writeKeyAuth(resolver: CredentialResolver) {
     const credential = await resolver.resolve(key, 'write');
     if (!credential) throw new HttpError(401, 'invalid_write_key', 'the write key is not valid');
     req.workspaceId = credential.workspaceId;
+    req.sourceKind = credential.sourceKind ?? 'server';
     next();
   };
 }

@@ -1,10 +1,11 @@
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 
 import request from 'supertest';
 
 import { decodeObject } from '@junction/core';
 
 import { basicAuth, startStack, type TestStack } from '../../../test/harness.js';
+import { issueKey } from '../workspaces/credentials.js';
 
 describe('tracking API', () => {
   let stack: TestStack;
@@ -15,6 +16,17 @@ describe('tracking API', () => {
     auth = basicAuth(stack.workspace.writeKey);
   });
   afterAll(() => stack.close());
+
+  async function profileOf(userId: string) {
+    const identity = await stack.store.identities.findOne({
+      _id: `${stack.workspace.workspaceId}:user_id:${userId}`,
+    });
+    return identity ? stack.store.profiles.findOne({ _id: identity.profileId }) : null;
+  }
+
+  function eventOf(messageId: string) {
+    return stack.store.events.findOne({ _id: `${stack.workspace.workspaceId}:${messageId}` });
+  }
 
   it('stores an identify as one profile with its traits and identities', async () => {
     const response = await request(stack.app)
@@ -111,37 +123,28 @@ describe('tracking API', () => {
     expect(await stack.store.events.countDocuments({ messageId: 'dup-1' })).toBe(1);
   });
 
-  it('accepts the write key in the body and gzip-compressed bodies', async () => {
-    const body = gzipSync(
-      JSON.stringify({
-        writeKey: stack.workspace.writeKey,
-        userId: 'u-3',
-        event: 'Zipped',
-        messageId: 'gz-1',
-      }),
-    );
-    const response = await request(stack.app)
-      .post('/v1/track')
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'gzip')
-      // superagent would JSON-encode the Buffer; the gzip bytes must go out untouched.
-      .serialize((buffer: Buffer) => buffer as unknown as string)
-      .send(body);
-    expect(response.status).toBe(200);
-    expect(
-      await stack.store.events.countDocuments({ _id: `${stack.workspace.workspaceId}:gz-1` }),
-    ).toBe(1);
-  });
-
-  it('answers 400 for a body that claims gzip but is not', async () => {
-    const response = await request(stack.app)
-      .post('/v1/track')
-      .set('Authorization', auth)
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'gzip')
-      .send('{"userId":"u","event":"X"}');
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('bad_request');
+  it('accepts the write key in the body and gzip- or deflate-compressed bodies', async () => {
+    const encodings = { gzip: gzipSync, deflate: deflateSync };
+    for (const [encoding, compress] of Object.entries(encodings)) {
+      const body = compress(
+        JSON.stringify({
+          writeKey: stack.workspace.writeKey,
+          userId: 'u-3',
+          event: 'Zipped',
+          messageId: `${encoding}-1`,
+        }),
+      );
+      const response = await request(stack.app)
+        .post('/v1/track')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        // superagent would JSON-encode the Buffer; the compressed bytes must go out untouched.
+        .serialize((buffer: Buffer) => buffer as unknown as string)
+        .send(body);
+      expect([encoding, response.status]).toEqual([encoding, 200]);
+    }
+    const ids = ['gzip-1', 'deflate-1'].map((id) => `${stack.workspace.workspaceId}:${id}`);
+    expect(await stack.store.events.countDocuments({ _id: { $in: ids } })).toBe(2);
   });
 
   it('answers 401 without a write key, and with an unknown or management key', async () => {
@@ -233,7 +236,77 @@ describe('tracking API', () => {
     expect(decodeObject(profile!.traits)).toEqual(traits);
   });
 
-  it('reports per-message errors inside a batch and stores the valid messages', async () => {
+  it('stores page, screen, group and alias calls with the fields of their type', async () => {
+    const calls: [string, Record<string, unknown>][] = [
+      ['/v1/page', { name: 'Pricing', category: 'Docs', properties: { path: '/pricing' } }],
+      ['/v1/screen', { name: 'Home', properties: { 'tab.name': 'feed' } }],
+      ['/v1/group', { groupId: 'acme', traits: { plan: 'enterprise' } }],
+      ['/v1/alias', { previousId: 'anon-calls' }],
+    ];
+    for (const [path, fields] of calls) {
+      const response = await request(stack.app)
+        .post(path)
+        .set('Authorization', auth)
+        .send({ userId: 'u-calls', messageId: `call${path.replace('/v1/', '-')}`, ...fields });
+      expect([path, response.status, response.body.status]).toEqual([path, 200, 'stored']);
+    }
+    expect(await eventOf('call-page')).toMatchObject({
+      type: 'page',
+      name: 'Pricing',
+      category: 'Docs',
+      properties: { path: '/pricing' },
+    });
+    expect(await eventOf('call-screen')).toMatchObject({
+      type: 'screen',
+      name: 'Home',
+      properties: { 'tab%2Ename': 'feed' },
+    });
+    expect(await eventOf('call-group')).toMatchObject({ type: 'group', groupId: 'acme' });
+    expect(await eventOf('call-alias')).toMatchObject({ type: 'alias', previousId: 'anon-calls' });
+    const profile = await profileOf('u-calls');
+    expect(profile!.groupIds).toEqual(['acme']);
+    const alias = await stack.store.identities.findOne({
+      _id: `${stack.workspace.workspaceId}:anonymous_id:anon-calls`,
+    });
+    expect(alias?.profileId).toBe(profile!._id);
+  });
+
+  it('takes what analytics.js sends: one-letter paths, text/plain bodies, the key in the body', async () => {
+    const writeKey = stack.workspace.writeKey;
+    const single = await request(stack.app)
+      .post('/v1/t')
+      .set('Content-Type', 'text/plain')
+      .send(
+        JSON.stringify({
+          writeKey,
+          type: 'track',
+          userId: 'u-ajs',
+          event: 'Clicked',
+          messageId: 'ajs-1',
+        }),
+      );
+    expect(single.status).toBe(200);
+    const batch = await request(stack.app)
+      .post('/v1/b')
+      .set('Content-Type', 'text/plain')
+      .send(
+        JSON.stringify({
+          writeKey,
+          sentAt: new Date().toISOString(),
+          batch: [
+            { type: 'page', anonymousId: 'anon-ajs', name: 'Home', messageId: 'ajs-2' },
+            { type: 'identify', userId: 'u-ajs', anonymousId: 'anon-ajs', messageId: 'ajs-3' },
+          ],
+        }),
+      );
+    expect(batch.body).toMatchObject({ success: true, stored: 2, duplicates: 0, errors: [] });
+    const events = await stack.store.events
+      .find({ messageId: { $in: ['ajs-1', 'ajs-2', 'ajs-3'] } })
+      .toArray();
+    expect(events.map((e) => e.type).sort()).toEqual(['identify', 'page', 'track']);
+  });
+
+  it('reports per-message errors inside a batch with index, code and path, and stores the rest', async () => {
     const response = await request(stack.app)
       .post('/v1/batch')
       .set('Authorization', auth)
@@ -241,19 +314,161 @@ describe('tracking API', () => {
         batch: [
           { type: 'track', userId: 'u-7', event: 'Ok', messageId: 'batch-ok' },
           { type: 'track', userId: 'u-7', messageId: 'batch-bad' },
-          { type: 'alias', userId: 'u-7' },
+          { type: 'purchase', userId: 'u-7', messageId: 'batch-unknown' },
+          { type: 'identify', userId: 'unknown', messageId: 'batch-junk' },
+          { type: 'track', userId: 'u-7', event: 'Ok', messageId: 'batch-ok' },
         ],
+        context: { ip: '203.0.113.7' },
       });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ success: false, stored: 1, duplicates: 0 });
-    expect(response.body.errors).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ index: 1, path: ['batch', 1, 'event'] }),
-        expect.objectContaining({ index: 2, path: ['batch', 2, 'type'] }),
-      ]),
-    );
-    expect(
-      await stack.store.events.countDocuments({ messageId: { $in: ['batch-ok', 'batch-bad'] } }),
-    ).toBe(1);
+    expect(response.body).toMatchObject({ success: false, stored: 1, duplicates: 1 });
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ index: 1, code: 'invalid_type', path: ['batch', 1, 'event'] }),
+      expect.objectContaining({ index: 2, code: 'unknown_type', path: ['batch', 2, 'type'] }),
+      expect.objectContaining({
+        index: 3,
+        code: 'no_identifier',
+        path: ['batch', 3, 'userId'],
+        messageId: 'batch-junk',
+      }),
+    ]);
+    const ids = ['batch-ok', 'batch-bad', 'batch-unknown', 'batch-junk'];
+    expect(await stack.store.events.countDocuments({ messageId: { $in: ids } })).toBe(1);
+    // The batch's context goes to each message that has none of its own.
+    expect((await eventOf('batch-ok'))!.context).toEqual({ ip: '203.0.113.7' });
+  });
+
+  it('answers 400 with the reason when a single message has no usable identifier', async () => {
+    const response = await request(stack.app)
+      .post('/v1/identify')
+      .set('Authorization', auth)
+      .send({ userId: 'unknown', traits: { plan: 'junk' }, messageId: 'junk-1' });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'invalid_request',
+      issues: [expect.objectContaining({ code: 'no_identifier', path: ['userId'] })],
+    });
+    expect(await eventOf('junk-1')).toBeNull();
+    expect(await stack.store.profiles.countDocuments({ 'traits.plan': 'junk' })).toBe(0);
+  });
+
+  it('answers 400 and stores nothing when no message of a batch can be stored', async () => {
+    const response = await request(stack.app)
+      .post('/v1/batch')
+      .set('Authorization', auth)
+      .send({
+        batch: [
+          { type: 'track', userId: 'u-8' },
+          { type: 'alias', userId: 'u-8' },
+        ],
+      });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_request');
+    expect(response.body.error.issues).toEqual([
+      expect.objectContaining({ index: 0, path: ['batch', 0, 'event'] }),
+      expect.objectContaining({ index: 1, path: ['batch', 1, 'previousId'] }),
+    ]);
+  });
+
+  it("corrects each message's timestamp for the client's clock skew, from its or the batch's sentAt", async () => {
+    const now = Date.now();
+    const ahead = (ms: number) => new Date(now + 3_600_000 + ms).toISOString();
+    // The client's clock is an hour fast; each event happened some time before it was sent.
+    const single = await request(stack.app)
+      .post('/v1/track')
+      .set('Authorization', auth)
+      .send({
+        userId: 'u-skew',
+        event: 'Skewed',
+        messageId: 'skew-1',
+        timestamp: ahead(-300_000),
+        sentAt: ahead(0),
+      });
+    expect(single.status).toBe(200);
+    const batch = await request(stack.app)
+      .post('/v1/batch')
+      .set('Authorization', auth)
+      .send({
+        sentAt: ahead(0),
+        batch: [
+          {
+            type: 'track',
+            userId: 'u-skew',
+            event: 'E',
+            messageId: 'skew-2',
+            timestamp: ahead(-60_000),
+          },
+          // RudderStack's libraries: the client's time in originalTimestamp, sentAt per message.
+          {
+            type: 'track',
+            userId: 'u-skew',
+            event: 'E',
+            messageId: 'skew-3',
+            originalTimestamp: ahead(-120_000),
+            sentAt: ahead(0),
+          },
+        ],
+      });
+    expect(batch.body).toMatchObject({ stored: 2, errors: [] });
+    // On the server's clock each event keeps its distance before the send.
+    const offsets: Record<string, number> = {};
+    for (const messageId of ['skew-1', 'skew-2', 'skew-3']) {
+      const event = await eventOf(messageId);
+      offsets[messageId] = event!.timestamp.getTime() - event!.receivedAt.getTime();
+    }
+    expect(offsets).toEqual({ 'skew-1': -300_000, 'skew-2': -60_000, 'skew-3': -120_000 });
+  });
+
+  it('stores a timestamp without sentAt as sent, and uses the receive time when there is none', async () => {
+    const timestamp = '2024-03-01T10:00:00.000+02:00';
+    await request(stack.app)
+      .post('/v1/batch')
+      .set('Authorization', auth)
+      .send({
+        batch: [
+          { type: 'track', userId: 'u-skew', event: 'E', messageId: 'noskew-1', timestamp },
+          { type: 'track', userId: 'u-skew', event: 'E', messageId: 'noskew-2' },
+        ],
+      })
+      .expect(200);
+    expect((await eventOf('noskew-1'))!.timestamp.toISOString()).toBe('2024-03-01T08:00:00.000Z');
+    const untimed = await eventOf('noskew-2');
+    expect(untimed!.timestamp).toEqual(untimed!.receivedAt);
+  });
+
+  it('passes a client write key on as a client source, which may not merge two known people', async () => {
+    const clientKey = await issueKey(stack.store, stack.workspace.workspaceId, 'write', 'web app', {
+      sourceKind: 'client',
+    });
+    const identify = (key: string, anonymousId: string, traits: Record<string, unknown>) =>
+      request(stack.app)
+        .post('/v1/identify')
+        .set('Authorization', basicAuth(key))
+        .send({ anonymousId, traits, messageId: `client-${anonymousId}` });
+    await identify(stack.workspace.writeKey, 'cl-1', { email: 'ana@client.test' }).expect(200);
+    await identify(stack.workspace.writeKey, 'cl-2', { phone: '+33612345678' }).expect(200);
+    const both = { email: 'ana@client.test', phone: '+33612345678' };
+    await identify(clientKey, 'cl-3', both).expect(200);
+
+    const merges = await stack.store.merges
+      .find({ workspaceId: stack.workspace.workspaceId, 'cause.messageId': 'client-cl-3' })
+      .toArray();
+    expect(merges).toEqual([
+      expect.objectContaining({
+        status: 'refused',
+        reason: 'untrusted_source',
+        cause: expect.objectContaining({ source: 'client' }),
+      }),
+    ]);
+    const owners = await stack.store.identities
+      .find({
+        _id: {
+          $in: ['email:ana@client.test', 'phone:+33612345678'].map(
+            (id) => `${stack.workspace.workspaceId}:${id}`,
+          ),
+        },
+      })
+      .toArray();
+    expect(new Set(owners.map((owner) => owner.profileId)).size).toBe(2);
   });
 });

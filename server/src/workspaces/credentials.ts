@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+import type { SourceKind } from '@junction/core';
 import type { Collections, CredentialDoc } from '@junction/core/store';
 
 /** Prefixes make a leaked key recognisable (and greppable by secret scanners). */
@@ -29,20 +30,18 @@ export async function createWorkspace(db: Collections, name: string): Promise<Ne
   return { workspaceId, writeKey, apiKey };
 }
 
+/** `sourceKind` applies to write keys only; a write key without one is a `server` source. */
 export async function issueKey(
   db: Collections,
   workspaceId: string,
   kind: CredentialDoc['kind'],
   name: string,
+  options: { sourceKind?: SourceKind } = {},
 ): Promise<string> {
   const key = PREFIX[kind] + randomBytes(24).toString('base64url');
-  await db.credentials.insertOne({
-    _id: hashKey(key),
-    workspaceId,
-    kind,
-    name,
-    createdAt: new Date(),
-  });
+  const doc: CredentialDoc = { _id: hashKey(key), workspaceId, kind, name, createdAt: new Date() };
+  if (kind === 'write' && options.sourceKind) doc.sourceKind = options.sourceKind;
+  await db.credentials.insertOne(doc);
   return key;
 }
 
