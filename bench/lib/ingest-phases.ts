@@ -21,7 +21,8 @@ export interface IngestBench {
 }
 
 export interface TimedRound {
-  phase: 'http' | 'raw';
+  /** `known`: the same people again, after all of them signed in (steady-state traffic). */
+  phase: 'http' | 'raw' | 'http known' | 'raw known';
   events: number;
   seconds: number;
 }
@@ -31,9 +32,16 @@ interface BatchAnswer {
   duplicates?: number;
 }
 
-/** Sends every batch of the workload into a fresh workspace, `concurrency` requests at a time. */
-export async function httpRound(bench: IngestBench, label: string) {
-  const { workspaceId, writeKey } = await createWorkspace(bench.store, `bench ${label}`);
+/**
+ * Sends every batch of the workload, `concurrency` requests at a time, into a fresh workspace
+ * or into `into`, one that has seen these people before.
+ */
+export async function httpRound(
+  bench: IngestBench,
+  label: string,
+  into?: { workspaceId: string; writeKey: string },
+) {
+  const { workspaceId, writeKey } = into ?? (await createWorkspace(bench.store, `bench ${label}`));
   const headers = { authorization: basicAuth(writeKey) };
   const { bodies, batches } = bench.workload;
   const tasks = bodies.map((body, index) => async () => {
@@ -52,7 +60,7 @@ export async function httpRound(bench: IngestBench, label: string) {
   const started = performance.now();
   await runPool(tasks, bench.concurrency, progress(`http ${label}`, tasks.length));
   const round: TimedRound = {
-    phase: 'http',
+    phase: into ? 'http known' : 'http',
     events: bench.workload.calls.length,
     seconds: (performance.now() - started) / 1000,
   };
@@ -63,7 +71,7 @@ export async function httpRound(bench: IngestBench, label: string) {
  * The baseline: `insertMany` (unordered) of the documents the server would store, built before
  * the clock starts, under a workspace id of their own.
  */
-export async function rawRound(bench: IngestBench, label: string) {
+export async function rawRound(bench: IngestBench, label: string, known = false) {
   // As long as the server's workspace ids, so that both stored documents have one size.
   const workspaceId = `ws_${randomBytes(12).toString('base64url')}`;
   const { batches, people, sentAt } = bench.workload;
@@ -79,7 +87,7 @@ export async function rawRound(bench: IngestBench, label: string) {
   const started = performance.now();
   await runPool(tasks, bench.concurrency, progress(`raw  ${label}`, tasks.length));
   const round: TimedRound = {
-    phase: 'raw',
+    phase: known ? 'raw known' : 'raw',
     events: bench.workload.calls.length,
     seconds: (performance.now() - started) / 1000,
   };

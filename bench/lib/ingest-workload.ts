@@ -263,3 +263,24 @@ export function eventDocument(
   }
   return doc;
 }
+
+/**
+ * The same people sending again after they all signed in: new messageIds, every call carries
+ * the user id. Sent to a workspace that already knows them, it measures steady-state traffic.
+ */
+export function knownPeopleWorkload(workload: Workload): Workload {
+  const byAnonymousId = new Map(workload.people.map((p) => [p.anonymousId, p]));
+  const calls = workload.calls.map((call): Call => {
+    const messageId = `${call.messageId}-k`;
+    const userId = byAnonymousId.get(call.anonymousId)!.userId;
+    return { ...call, messageId, userId };
+  });
+  const size = workload.batches[0]?.length ?? 1;
+  const batches: Call[][] = [];
+  for (let start = 0; start < calls.length; start += size) {
+    batches.push(calls.slice(start, start + size));
+  }
+  const { sentAt } = workload;
+  const bodies = batches.map((batch) => Buffer.from(JSON.stringify({ batch, sentAt })));
+  return { people: workload.people, calls, bodies, batches, sentAt };
+}

@@ -11,11 +11,15 @@ export function identityKeys(workspaceId: string, ids: Identifier[]): string[] {
   return ids.map((id) => identityDocId(workspaceId, id.type, id.value));
 }
 
-/** Owners of identities by `_id`, in one round trip (our FerretDB build pushes `$in` to its index). */
+/**
+ * Owners of identities by `_id`, in one round trip: our FerretDB build pushes `$in` to its
+ * index, and a batch size above the number of keys spares a `getMore` (FerretDB keeps a cursor
+ * open when a batch comes back full).
+ */
 export async function readOwners(db: Collections, keys: string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const docs = await db.identities
-    .find({ _id: { $in: keys } }, { projection: { profileId: 1 }, batchSize: keys.length })
+    .find({ _id: { $in: keys } }, { projection: { profileId: 1 }, batchSize: keys.length + 1 })
     .toArray();
   return new Map(docs.map((doc) => [doc._id, doc.profileId] as const));
 }
@@ -35,8 +39,9 @@ export async function loadLiveProfiles(
   const live = new Map<string, ProfileDoc>();
   let pending = [...new Set(ids)].map((id) => ({ asked: id, id }));
   for (let hop = 0; pending.length > 0 && hop < MAX_MERGE_HOPS; hop++) {
+    const ids = [...new Set(pending.map((p) => p.id))];
     const docs = await db.profiles
-      .find({ _id: { $in: [...new Set(pending.map((p) => p.id))] } })
+      .find({ _id: { $in: ids } }, { batchSize: ids.length + 1 })
       .toArray();
     const byId = new Map(docs.map((doc) => [doc._id, doc]));
     const next: typeof pending = [];
