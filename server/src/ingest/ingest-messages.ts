@@ -64,12 +64,16 @@ export class Ingestor {
     const docIds = messageIds.map((id) => eventDocId(workspaceId, id));
 
     // The first occurrence of a messageId in the batch is the one stored; later ones are duplicates.
-    const fresh: number[] = [];
+    const firsts: number[] = [];
     const seen = new Set<string>();
     docIds.forEach((id, index) => {
-      if (!seen.has(id)) fresh.push(index);
+      if (!seen.has(id)) firsts.push(index);
       seen.add(id);
     });
+    // Messages already stored are not resolved or applied again: a stored event proves its
+    // profile changes were written, since they are written before the event.
+    const stored = await this.loadStored(firsts.map((index) => docIds[index]!));
+    const fresh = firsts.filter((index) => !stored.has(docIds[index]!));
 
     const { outcomes: resolved, joined } = await this.identities.resolve(
       workspaceId,
@@ -95,13 +99,16 @@ export class Ingestor {
       );
     }
 
-    // Traits first: `$set` is idempotent, so a retried identify (stored as a duplicate below)
-    // still leaves its traits applied even if the first attempt failed in between.
+    // Profile changes first: `$set` is idempotent, so a retried identify whose first attempt
+    // failed before its event was stored applies them again, and one that was stored skips them.
     await this.applyProfileChanges(docs, joined, receivedAt);
     const { inserted, duplicateIds } = await this.insertEvents(docs);
-    const previous = await this.loadDuplicates(duplicateIds);
+    const raced = await this.loadStored(duplicateIds);
 
-    for (const doc of [...inserted, ...previous]) await this.enterJourneys(workspaceId, doc);
+    // A stored event keeps the journeys it has not entered yet: a retry finishes the job.
+    for (const doc of [...inserted, ...stored.values(), ...raced.values()]) {
+      await this.enterJourneys(workspaceId, doc);
+    }
 
     const insertedIds = new Set(inserted.map((doc) => doc._id));
     const reported = new Set<string>();
@@ -244,15 +251,17 @@ export class Ingestor {
     }
   }
 
-  /** Stored copies of duplicates, read one by `_id` at a time (an indexed lookup everywhere). */
-  private async loadDuplicates(
+  /** Stored copies of already stored messages, in one read by `_id`. */
+  private async loadStored(
     ids: string[],
-  ): Promise<Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>[]> {
-    const docs = await Promise.all(
-      ids.map((_id) =>
-        this.db.events.findOne({ _id }, { projection: { profileId: 1, pendingJourneys: 1 } }),
-      ),
-    );
-    return docs.filter((doc) => doc !== null);
+  ): Promise<Map<string, Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.db.events
+      .find(
+        { _id: { $in: ids } },
+        { projection: { profileId: 1, pendingJourneys: 1 }, batchSize: ids.length + 1 },
+      )
+      .toArray();
+    return new Map(docs.map((doc) => [doc._id, doc]));
   }
 }

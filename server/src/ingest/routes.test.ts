@@ -123,6 +123,17 @@ describe('tracking API', () => {
     expect(await stack.store.events.countDocuments({ messageId: 'dup-1' })).toBe(1);
   });
 
+  it('changes nothing when an identify is resent under its messageId with other traits', async () => {
+    const send = (plan: string) =>
+      request(stack.app)
+        .post('/v1/identify')
+        .set('Authorization', auth)
+        .send({ userId: 'u-resend', messageId: 'resend-1', traits: { plan } });
+    expect((await send('gold')).body.status).toBe('stored');
+    expect((await send('free')).body.status).toBe('duplicate');
+    expect((await profileOf('u-resend'))!.traits).toEqual({ plan: 'gold' });
+  });
+
   it('accepts the write key in the body and gzip- or deflate-compressed bodies', async () => {
     const encodings = { gzip: gzipSync, deflate: deflateSync };
     for (const [encoding, compress] of Object.entries(encodings)) {
