@@ -29,6 +29,9 @@ const server = app.listen(config.PORT, config.HOST, () => {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ host: config.HOST, port }, 'api listening');
 });
+// A file import streams for as long as its upload takes; Node's default cuts it at 5 minutes.
+// Slow-header clients are still cut off by `headersTimeout`.
+server.requestTimeout = 0;
 
 async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'api stopping');
