@@ -11,6 +11,7 @@ import {
   ensureComposeCheck,
   ensureFerretdb,
   ensureNodeModules,
+  ensurePostgres,
   ensureTemporal,
 } from './lib/tools.mjs';
 
@@ -21,6 +22,7 @@ try {
   ensureTemporal();
   process.env.JUNCTION_COMPOSE_CHECK = ensureComposeCheck();
   process.env.CHROMIUM_PATH = ensureChromium();
+  process.env.JUNCTION_POSTGRES_BIN_DIR = ensurePostgres();
   step('building the studio');
   run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'studio') });
   if (args.length === 0) {

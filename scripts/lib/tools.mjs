@@ -19,6 +19,7 @@ import {
   TEMPORAL_CLI_VERSION,
   TOOLS_DIR,
 } from './paths.mjs';
+import { findPostgresBinDir } from './postgres.mjs';
 import { commandExists, run, step } from './run.mjs';
 
 /** Installs npm dependencies when node_modules is missing or older than the lockfile. */
@@ -230,4 +231,23 @@ export function ensureChromium() {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   return '/usr/bin/chromium';
+}
+
+/** Debian's PostgreSQL for the connector tests; installed with apt when missing and we may. */
+export function ensurePostgres() {
+  const found = findPostgresBinDir();
+  if (found) return found;
+  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
+    throw new Error(
+      "PostgreSQL is needed for the database connector tests: install Debian's `postgresql` package.",
+    );
+  }
+  step('installing Debian postgresql for connector tests (apt-get)');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  const installed = findPostgresBinDir();
+  if (!installed) throw new Error('postgresql installed, but its server programs were not found');
+  return installed;
 }

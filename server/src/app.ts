@@ -7,15 +7,23 @@ import type { Client } from '@temporalio/client';
 
 import { collections } from '@junction/core/store';
 
+import { connectorRoutes } from './connectors/routes.js';
 import { apiKeyAuth } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { healthRoutes } from './health/routes.js';
+import { createIdentity } from './identity/index.js';
+import { identityRoutes } from './identity-api/routes.js';
+import { writeKeyRoutes } from './identity-api/write-key-routes.js';
 import { Ingestor } from './ingest/ingest-messages.js';
 import { trackingRoutes } from './ingest/routes.js';
+import { importRoutes } from './imports/index.js';
 import { JourneyRuns } from './journeys/journey-runs.js';
 import { journeyRoutes } from './journeys/routes.js';
 import { JourneyStore } from './journeys/journey-store.js';
 import type { Logger } from './logger.js';
+import { MergeHistory } from './profiles/merge-history.js';
+import { ProfileReader } from './profiles/profile-reader.js';
+import { profileRoutes } from './profiles/routes.js';
 import { CredentialResolver } from './workspaces/credentials.js';
 
 export interface AppDeps {
@@ -32,6 +40,8 @@ export function createApp(deps: AppDeps): Express {
   const db = collections(deps.db);
   const credentials = new CredentialResolver(db);
   const runs = new JourneyRuns(db, deps.temporal, deps.log);
+  const identity = createIdentity(db);
+  const ingestor = new Ingestor(db, identity.resolver, runs);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -43,7 +53,18 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/health', healthRoutes(deps.db, deps.temporal, deps.temporalNamespace));
   app.use('/v1/journeys', apiKeyAuth(credentials), journeyRoutes(new JourneyStore(db), runs));
-  app.use('/v1', trackingRoutes(new Ingestor(db, runs), credentials));
+  app.use('/v1/connectors', apiKeyAuth(credentials), connectorRoutes(deps));
+  const mergeHistory = new MergeHistory(db);
+  const profiles = new ProfileReader(db, identity.settings);
+  app.use('/v1/profiles', apiKeyAuth(credentials), profileRoutes(profiles, mergeHistory));
+  app.use('/v1/identity', apiKeyAuth(credentials), identityRoutes(identity, mergeHistory));
+  app.use('/v1/write-keys', apiKeyAuth(credentials), writeKeyRoutes(db));
+  app.use(
+    '/v1/imports',
+    apiKeyAuth(credentials),
+    importRoutes(deps.db, ingestor, identity.settings, deps.log),
+  );
+  app.use('/v1', trackingRoutes(ingestor, credentials));
 
   if (deps.studioDist && existsSync(path.join(deps.studioDist, 'index.html'))) {
     const dist = deps.studioDist;

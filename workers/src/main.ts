@@ -1,10 +1,19 @@
 import { fileURLToPath } from 'node:url';
 
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 
 import { JOURNEY_TASK_QUEUE } from '@junction/core';
-import { collections } from '@junction/core/store';
+import { collections, connectorCollection } from '@junction/core/store';
+import { ConnectorRunLog, connectorTaskQueue } from '@junction/server/connectors';
+import { createIngestor } from '@junction/server/ingest';
 
 import { createActivities } from './activities/index.js';
 import { createLogger } from './logger.js';
@@ -15,6 +24,10 @@ const env = {
   mongodbDb: process.env.MONGODB_DB ?? 'junction',
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+  /** Which queues this process serves: `journeys`, `connectors`, or both (the default). */
+  roles: (process.env.JUNCTION_WORKER_ROLES ?? 'journeys,connectors')
+    .split(',')
+    .map((r) => r.trim()),
 };
 const log = createLogger();
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -22,19 +35,47 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const mongo = await MongoClient.connect(env.mongodbUrl, { serverSelectionTimeoutMS: 10_000 });
 const connection = await NativeConnection.connect({ address: env.temporalAddress });
 await ensureSearchAttributes(connection, env.namespace, log);
+// Connector runs ingest rows, and ingestion starts journey runs through a Temporal client.
+const clientConnection = await Connection.connect({ address: env.temporalAddress });
+const temporal = new Client({ connection: clientConnection, namespace: env.namespace });
 
-const worker = await Worker.create({
-  connection,
-  namespace: env.namespace,
-  taskQueue: JOURNEY_TASK_QUEUE,
-  workflowsPath: fileURLToPath(import.meta.resolve('@junction/workflows')),
-  activities: createActivities({ db: collections(mongo.db(env.mongodbDb)), log }),
+const db = mongo.db(env.mongodbDb);
+const activities = createActivities({
+  db: collections(db),
+  log,
+  runLog: new ConnectorRunLog(connectorCollection(db)),
+  ingestor: createIngestor({ db, temporal, log }),
 });
+const queueOf: Record<string, string> = {
+  journeys: JOURNEY_TASK_QUEUE,
+  connectors: connectorTaskQueue(),
+};
+const taskQueues = env.roles.map((role) => {
+  const queue = queueOf[role];
+  if (!queue) throw new Error(`JUNCTION_WORKER_ROLES: unknown role "${role}"`);
+  return queue;
+});
+// Bundled once for every queue's worker.
+const workflowBundle = await bundleWorkflowCode({
+  workflowsPath: fileURLToPath(import.meta.resolve('@junction/workflows')),
+  logger: Runtime.instance().logger,
+});
+const workers = await Promise.all(
+  taskQueues.map((taskQueue) =>
+    Worker.create({ connection, namespace: env.namespace, taskQueue, workflowBundle, activities }),
+  ),
+);
 
-log.info({ taskQueue: JOURNEY_TASK_QUEUE, namespace: env.namespace }, 'worker started');
+log.info({ taskQueues, namespace: env.namespace }, 'worker started');
+// One worker stopping (a signal, or a fatal error) stops the others, so the process exits.
+const stopAll = () =>
+  workers.forEach((worker) => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  });
 try {
-  await worker.run();
+  await Promise.all(workers.map((worker) => worker.run().finally(stopAll)));
 } finally {
+  await clientConnection.close();
   await connection.close();
   await mongo.close();
   log.info('worker stopped');

@@ -1,4 +1,4 @@
-import type { JourneyDefinition } from '@junction/core';
+import type { ConnectorPageResult, ConnectorRunRef, JourneyDefinition } from '@junction/core';
 
 /** What a webhook node asks the workers to do; `key` makes the call idempotent. */
 export interface WebhookCall {
@@ -33,8 +33,19 @@ export interface JourneyActivities {
   callWebhook(call: WebhookCall): Promise<WebhookOutcome>;
 }
 
+/** The activities a connector sync calls; each records its progress on the connector. */
+export interface ConnectorActivities {
+  startConnectorRun(run: ConnectorRunRef): Promise<void>;
+  /** Imports the next page after the stored cursor, then advances the cursor. */
+  pullPostgresPage(run: ConnectorRunRef): Promise<ConnectorPageResult>;
+  finishConnectorRun(run: ConnectorRunRef & { error: string | null }): Promise<void>;
+}
+
 /** Failure types an activity raises for permanent errors; retrying them cannot help. */
 export const NON_RETRYABLE = {
   journeyVersionMissing: 'JourneyVersionMissing',
   webhookRejected: 'WebhookRejected',
+  connectorMissing: 'ConnectorMissing',
+  /** The source database refused the login or the query: a definition to fix, not a blip. */
+  sourceRejected: 'SourceRejected',
 } as const;

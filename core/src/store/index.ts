@@ -1,1 +1,3 @@
 export * from './documents.js';
+export * from './connectors.js';
+export * from './imports.js';

@@ -1,0 +1,19 @@
+// The ingestion entry point for processes other than the API, e.g. connector workers.
+import type { Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+
+import { collections } from '@junction/core/store';
+
+import { createIdentity } from '../identity/index.js';
+import { JourneyRuns } from '../journeys/journey-runs.js';
+import type { Logger } from '../logger.js';
+import { Ingestor } from './ingest-messages.js';
+
+export { Ingestor, type IngestOptions, type IngestResult } from './ingest-messages.js';
+
+/** An Ingestor wired as the API wires it: identity resolution and journey entry included. */
+export function createIngestor(deps: { db: Db; temporal: Client; log: Logger }): Ingestor {
+  const db = collections(deps.db);
+  const runs = new JourneyRuns(db, deps.temporal, deps.log);
+  return new Ingestor(db, createIdentity(db).resolver, runs);
+}
