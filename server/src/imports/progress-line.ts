@@ -25,6 +25,7 @@ export function progressLine(total: number, out: ProgressOut, now = () => perfor
   let lastTenth = -1;
   let lastLine = started;
 
+  // Lines sent, header included: the server counts rows as it parses them.
   const render = (bytes: number, rows: number): string => {
     const seconds = (now() - started) / 1000;
     const fraction = total > 0 ? Math.min(1, bytes / total) : 0;
@@ -35,7 +36,7 @@ export function progressLine(total: number, out: ProgressOut, now = () => perfor
     const percent = `${(fraction * 100).toFixed(1).padStart(5)} %`;
     return (
       `${bar} ${percent}  ${megabytes(bytes)} / ${megabytes(total)}  ` +
-      `${rows.toLocaleString('en')} rows  ${Math.round(rate).toLocaleString('en')} rows/s  ETA ${duration(eta)}`
+      `${rows.toLocaleString('en')} lines  ${Math.round(rate).toLocaleString('en')} lines/s  ETA ${duration(eta)}`
     );
   };
 
