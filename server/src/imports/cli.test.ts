@@ -49,7 +49,7 @@ describe('import CLI', () => {
     writeFileSync(file, `${rows.join('\n')}\n`);
 
     const first = await cli(file, '--kind', 'profiles', '--api-key', stack.workspace.apiKey);
-    expect(first.stderr).toMatch(/100\.0 %.*rows\/s/);
+    expect(first.stderr).toMatch(/100\.0 %.*lines\/s/);
     expect(first.stdout).toMatch(/^import imp_\S+ completed in/);
     expect(first.stdout).toContain('stored      300');
     expect(first.stdout).toContain('rejected    1');

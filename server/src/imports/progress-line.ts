@@ -29,7 +29,8 @@ export function progressLine(total: number, out: ProgressOut, now = () => perfor
   const render = (bytes: number, rows: number): string => {
     const seconds = (now() - started) / 1000;
     const fraction = total > 0 ? Math.min(1, bytes / total) : 0;
-    const rate = seconds > 0 ? rows / seconds : 0;
+    // Under half a second the rate is noise (a small file reads in a millisecond).
+    const rate = seconds >= 0.5 ? rows / seconds : 0;
     const eta = fraction > 0 ? (seconds / fraction) * (1 - fraction) : Infinity;
     const filled = Math.round(fraction * 24);
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(24 - filled)}]`;
