@@ -14,12 +14,12 @@ import { createWorkspace } from '@junction/server';
 
 import { progressLine } from '../server/src/imports/progress-line.js';
 import { uploadFile } from '../server/src/imports/upload-file.js';
+import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { PROFILE_COLUMNS, profileRow, writeProfilesCsv } from './lib/import-file.js';
-import { progress, round, table, withTimeout } from './lib/measure.js';
+import { progress, round, table } from './lib/measure.js';
 import { processMemory, sampleMemory, startServerProcess } from './lib/server-process.js';
 import { startBenchStack } from './lib/stack.js';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
 const PEAK_RSS_LIMIT_MB = 300;
 
 function readOptions() {
@@ -44,16 +44,7 @@ function readOptions() {
 }
 type Options = ReturnType<typeof readOptions>;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-async function cleanup(): Promise<void> {
-  for (const step of cleanups.splice(0).reverse()) {
-    try {
-      await withTimeout(Promise.resolve().then(step), 15_000, 'cleanup step');
-    } catch (error) {
-      log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-}
+const cleanups = new Cleanups();
 
 interface ImportRun {
   seconds: number;
@@ -141,9 +132,9 @@ async function rawInsert(db: Db, rows: number): Promise<{ seconds: number; rowsP
 
 async function main(options: Options) {
   const stack = await startBenchStack(log);
-  cleanups.push(() => stack.stop());
+  cleanups.add(() => stack.stop());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'junction-bench-import-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.add(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'profiles.csv');
   const fileBytes = await writeProfilesCsv(
     file,
@@ -153,8 +144,8 @@ async function main(options: Options) {
 
   const dbName = `bench_import_${randomBytes(4).toString('hex')}`;
   const mongo = await MongoClient.connect(stack.mongoUrl, { serverSelectionTimeoutMS: 10_000 });
-  cleanups.push(() => mongo.close());
-  cleanups.push(async () => void (await mongo.db(dbName).dropDatabase()));
+  cleanups.add(() => mongo.close());
+  cleanups.add(async () => void (await mongo.db(dbName).dropDatabase()));
   const db = mongo.db(dbName);
   const workspace = await createWorkspace(collections(db), 'Import bench');
   const server = await startServerProcess({
@@ -164,7 +155,7 @@ async function main(options: Options) {
     logFile: path.join(dir, 'api.log'),
     logLevel: options.logLevel,
   });
-  cleanups.push(() => server.stop());
+  cleanups.add(() => server.stop());
   const idleRssMb = (await processMemory(server.pid)).rssMb;
   log(
     `${stack.describe}; ${options.rows} rows, ${round(fileBytes / 1024 / 1024, 1)} MB of CSV; API pid ${server.pid} at ${round(idleRssMb)} MB RSS`,
@@ -269,20 +260,6 @@ try {
   log(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void cleanup().then(() => process.exit(130)));
-}
-try {
-  const { summary, text } = report(options, await main(options));
-  process.stdout.write(`${text}\n${JSON.stringify(summary)}\n`);
-  process.exitCode = summary.ok ? 0 : 1;
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  log(`bench failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-  process.stdout.write(
-    `${JSON.stringify({ bench: 'import', rows: options.rows, ok: false, error: message })}\n`,
-  );
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench(cleanups, { bench: 'import', rows: options.rows }, async () =>
+  report(options, await main(options)),
+);

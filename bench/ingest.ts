@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { collections, type EventDoc } from '@junction/core/store';
 import { createApp } from '@junction/server';
 
+import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { traceCommands } from './lib/db-trace.js';
 import { jsonClient } from './lib/http-client.js';
 import {
@@ -25,10 +26,7 @@ import {
 } from './lib/ingest-phases.js';
 import { renderReport, summarize } from './lib/ingest-report.js';
 import { buildWorkload, knownPeopleWorkload } from './lib/ingest-workload.js';
-import { withTimeout } from './lib/measure.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function readOptions() {
   const { values } = parseArgs({
@@ -65,23 +63,7 @@ function readOptions() {
 }
 type Options = ReturnType<typeof readOptions>;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-let cleaning: Promise<void> | undefined;
-let interrupted: NodeJS.Signals | undefined;
-
-/** Runs every registered cleanup once, newest first, carrying on past failures. */
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const step of cleanups.reverse()) {
-      try {
-        await withTimeout(Promise.resolve().then(step), 15_000, 'cleanup step');
-      } catch (error) {
-        log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return cleaning;
-}
+const cleanups = new Cleanups();
 
 async function connect(stack: BenchStack, traceDb: boolean) {
   const dbName = `bench_ingest_${randomBytes(4).toString('hex')}`;
@@ -90,12 +72,12 @@ async function connect(stack: BenchStack, traceDb: boolean) {
     ...mongoOptions,
     monitorCommands: traceDb,
   });
-  cleanups.push(() => appMongo.close());
+  cleanups.add(() => appMongo.close());
   const rawMongo = await MongoClient.connect(stack.mongoUrl, mongoOptions);
-  cleanups.push(() => rawMongo.close());
-  cleanups.push(async () => void (await rawMongo.db(dbName).dropDatabase()));
+  cleanups.add(() => rawMongo.close());
+  cleanups.add(async () => void (await rawMongo.db(dbName).dropDatabase()));
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  cleanups.push(() => connection.close());
+  cleanups.add(() => connection.close());
   return {
     db: appMongo.db(dbName),
     rawDb: rawMongo.db(dbName),
@@ -113,7 +95,7 @@ async function listen(db: Db, temporal: Client, logLevel: string): Promise<strin
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  cleanups.push(
+  cleanups.add(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -121,7 +103,7 @@ async function listen(db: Db, temporal: Client, logLevel: string): Promise<strin
       }),
   );
   // Requests cut off by a stop fail inside the app; those errors are not the bench's findings.
-  cleanups.push(() => void (appLog.level = 'silent'));
+  cleanups.add(() => void (appLog.level = 'silent'));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -137,7 +119,7 @@ function logRound(label: string, round: TimedRound): void {
 async function measure(stack: BenchStack, options: Options) {
   const { db, rawDb, trace, temporal } = await connect(stack, options.traceDb);
   const client = jsonClient(await listen(db, temporal, options.logLevel), options.concurrency);
-  cleanups.push(() => client.close());
+  cleanups.add(() => client.close());
   const workload = buildWorkload({
     events: options.events,
     people: options.users,
@@ -197,35 +179,21 @@ async function measure(stack: BenchStack, options: Options) {
   return { rounds, storedByRound, dedupe, shapes, commands: trace?.results() ?? [] };
 }
 
-async function main(options: Options): Promise<number> {
+async function main(options: Options) {
   const stack = await startBenchStack(log);
   let keepData = false;
-  cleanups.push(() => stack.stop({ keepData }));
+  cleanups.add(() => stack.stop({ keepData }));
   try {
     const results = await measure(stack, options);
     const summary = summarize(options, results);
-    process.stdout.write(`${renderReport(options, results, summary)}\n`);
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return summary.ok ? 0 : 1;
+    return { text: renderReport(options, results, summary), summary };
   } catch (error) {
-    if (interrupted) throw new Error(`interrupted by ${interrupted}`, { cause: error });
     if (stack.dir) {
       keepData = true;
       log(`service logs kept in ${stack.dir}`);
     }
     throw error;
   }
-}
-
-// A terminal's Ctrl-C reaches both this process and scripts/bench.mjs, which passes it on too:
-// stop once, whatever the number of signals.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (cleaning) return;
-    interrupted = signal;
-    log(`${signal}: stopping`);
-    void cleanup().then(() => process.exit(130));
-  });
 }
 
 let options: Options;
@@ -235,15 +203,5 @@ try {
   log(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
-try {
-  process.exitCode = await main(options);
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  log(`bench failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-  const { events, batchSize, concurrency } = options;
-  const summary = { bench: 'ingest', events, batchSize, concurrency, ok: false, error: message };
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+const { events, batchSize, concurrency } = options;
+await runBench(cleanups, { bench: 'ingest', events, batchSize, concurrency }, () => main(options));

@@ -220,33 +220,29 @@ export function ensureChromium() {
   ].filter(Boolean);
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
+  aptInstall('chromium', 'the studio browser tests', ' or set CHROMIUM_PATH');
+  return '/usr/bin/chromium';
+}
+
+/** Installs a Debian package when we are root with apt; otherwise says what to install. */
+function aptInstall(pkg, neededFor, alternative = '') {
   if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
     throw new Error(
-      "Chromium is needed for the studio browser tests: install Debian's `chromium` package or set CHROMIUM_PATH.",
+      `${pkg} is needed for ${neededFor}: install Debian's \`${pkg}\` package${alternative}.`,
     );
   }
-  step('installing Debian chromium for browser tests (apt-get)');
+  step(`installing Debian ${pkg} for ${neededFor} (apt-get)`);
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  return '/usr/bin/chromium';
 }
 
 /** Debian's PostgreSQL for the connector tests; installed with apt when missing and we may. */
 export function ensurePostgres() {
   const found = findPostgresBinDir();
   if (found) return found;
-  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
-    throw new Error(
-      "PostgreSQL is needed for the database connector tests: install Debian's `postgresql` package.",
-    );
-  }
-  step('installing Debian postgresql for connector tests (apt-get)');
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  aptInstall('postgresql', 'the database connector tests');
   const installed = findPostgresBinDir();
   if (!installed) throw new Error('postgresql installed, but its server programs were not found');
   return installed;

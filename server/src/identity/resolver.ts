@@ -17,7 +17,7 @@ import {
   newProfile,
   readOwners,
 } from './identity-store.js';
-import { fitLimits } from './merge-rules.js';
+import { brokenLimits, fitLimits } from './merge-rules.js';
 import type { IdentitySettingsStore } from './settings-store.js';
 
 export interface ResolveInput {
@@ -126,7 +126,7 @@ export class IdentityResolver {
       if (
         profileIds.size > 1 ||
         breaksLimit ||
-        exceedsLimits(plan.identifiers, settings) ||
+        brokenLimits(plan.identifiers, settings).length > 0 ||
         allKeys.some((key) => tainted.has(key))
       ) {
         deferred.push(index);
@@ -231,12 +231,4 @@ export class IdentityResolver {
     const joined = new Map([...won].filter(([profileId]) => !fresh.has(profileId)));
     return { lost: new Set(lost.keys()), created: new Set(created.map(([id]) => id)), joined };
   }
-}
-
-function exceedsLimits(ids: Identifier[], settings: IdentitySettings): boolean {
-  const counts = new Map<string, number>();
-  for (const id of ids) counts.set(id.type, (counts.get(id.type) ?? 0) + 1);
-  return settings.identifierTypes.some(
-    (t) => t.limit !== null && (counts.get(t.type) ?? 0) > t.limit,
-  );
 }
