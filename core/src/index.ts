@@ -5,3 +5,4 @@ export * from './journey/index.js';
 export * from './identity/index.js';
 export * from './imports/index.js';
 export * from './connectors/index.js';
+export * from './audience/index.js';

@@ -1,6 +1,8 @@
 /** Stored document shapes and collection names, shared by the server and the workers. */
 import type { Collection, Db } from 'mongodb';
 
+import type { CounterBuckets } from '../audience/context.js';
+import type { TagValue } from '../audience/definitions.js';
 import type { IdentitySettings, SourceKind } from '../identity/settings.js';
 import type { JourneyDefinition } from '../journey/definition.js';
 import type { MessageType } from '../tracking.js';
@@ -59,8 +61,28 @@ export interface ProfileDoc {
   mergedInto?: string;
   /** Profiles merged into this one; their events belong to this person. */
   mergedFrom?: string[];
+  /** Time-bucketed event counters that behavioral tags and event conditions read. */
+  counters?: Record<string, CounterBuckets>;
+  /** Tag values as last evaluated, by tag key. */
+  tags?: Record<string, TagValue>;
+  /** Segments the person is in, by segment key, with when they entered. */
+  segments?: Record<string, { since: Date }>;
+  /** Bookkeeping of the last evaluation; see `AudienceRefresher`. */
+  audience?: ProfileAudienceState;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface ProfileAudienceState {
+  /** Written by each evaluation and checked by the next one, so racing writers detect it. */
+  token: string;
+  evaluatedAt: Date;
+  /** When a time-relative condition may change the result next; see `AudienceResult`. */
+  nextCheckAt?: Date | null;
+  /** The audience state version the evaluation used. */
+  version: number;
+  /** Counter fields a backfill has counted into this profile, so a retried fill skips it. */
+  filled?: string[];
 }
 
 /** One merge decision, applied or refused; `_id` is a new id. Refused merges change nothing. */
@@ -109,6 +131,8 @@ export interface EventDoc {
   sentAt?: Date;
   /** Journeys this event should enter the person into, until their runs are started. */
   pendingJourneys?: string[];
+  /** Set until the profile's counters include this event, so a retried message counts it. */
+  countersPending?: boolean;
 }
 
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'stopped';

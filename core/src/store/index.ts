@@ -1,3 +1,4 @@
 export * from './documents.js';
 export * from './connectors.js';
 export * from './imports.js';
+export * from './audience.js';
