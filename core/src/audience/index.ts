@@ -6,3 +6,8 @@ export * from './predicate.js';
 export * from './counters.js';
 export * from './local-dates.js';
 export * from './counter-specs.js';
+export * from './auc.js';
+export * from './definition-diff.js';
+export * from './lineage.js';
+export * from './tag-value-types.js';
+export * from './validate-audience.js';
