@@ -1,13 +1,16 @@
 export * from './condition.js';
 export * from './context.js';
 export * from './definitions.js';
-export * from './model-score.js';
 export * from './predicate.js';
 export * from './counters.js';
 export * from './local-dates.js';
 export * from './counter-specs.js';
+export * from './model-score.js';
 export * from './auc.js';
 export * from './definition-diff.js';
 export * from './lineage.js';
 export * from './tag-value-types.js';
 export * from './validate-audience.js';
+export { evaluateProfile, evaluateCondition } from './evaluate.js';
+export { compileAudience, compileCondition, type CompiledAudience } from './compile.js';
+export { audienceQuery } from './pushdown.js';
