@@ -11,7 +11,8 @@ import {
 import { MongoClient } from 'mongodb';
 
 import { JOURNEY_TASK_QUEUE } from '@junction/core';
-import { collections, connectorCollection } from '@junction/core/store';
+import { audienceCollections, collections, connectorCollection } from '@junction/core/store';
+import { audienceTaskQueue, createAudience } from '@junction/server/audience';
 import { ConnectorRunLog, connectorTaskQueue } from '@junction/server/connectors';
 import { createIngestor } from '@junction/server/ingest';
 
@@ -24,8 +25,8 @@ const env = {
   mongodbDb: process.env.MONGODB_DB ?? 'junction',
   temporalAddress: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-  /** Which queues this process serves: `journeys`, `connectors`, or both (the default). */
-  roles: (process.env.JUNCTION_WORKER_ROLES ?? 'journeys,connectors')
+  /** Which queues this process serves: `journeys`, `connectors`, `audience` (all by default). */
+  roles: (process.env.JUNCTION_WORKER_ROLES ?? 'journeys,connectors,audience')
     .split(',')
     .map((r) => r.trim()),
 };
@@ -40,15 +41,19 @@ const clientConnection = await Connection.connect({ address: env.temporalAddress
 const temporal = new Client({ connection: clientConnection, namespace: env.namespace });
 
 const db = mongo.db(env.mongodbDb);
+const audience = createAudience({ db, temporal, log });
 const activities = createActivities({
   db: collections(db),
+  audienceDb: audienceCollections(db),
+  audience,
   log,
   runLog: new ConnectorRunLog(connectorCollection(db)),
-  ingestor: createIngestor({ db, temporal, log }),
+  ingestor: createIngestor({ db, temporal, log, audience }),
 });
 const queueOf: Record<string, string> = {
   journeys: JOURNEY_TASK_QUEUE,
   connectors: connectorTaskQueue(),
+  audience: audienceTaskQueue(),
 };
 const taskQueues = env.roles.map((role) => {
   const queue = queueOf[role];

@@ -41,6 +41,43 @@ export interface ConnectorActivities {
   finishConnectorRun(run: ConnectorRunRef & { error: string | null }): Promise<void>;
 }
 
+/** One audience job (`audience_jobs` document) of one workspace. */
+export interface AudienceJobRef {
+  workspaceId: string;
+  jobId: string;
+}
+
+/** What a job's pass over profiles did. */
+export interface AudienceEvaluationTotals {
+  processed: number;
+  changed: number;
+}
+
+/** What one sweep of due profiles did. */
+export interface AudienceSweepTotals {
+  slots: number;
+  profiles: number;
+  entered: number;
+  exited: number;
+}
+
+/** The activities audience jobs call; each records its progress on the job document. */
+export interface AudienceActivities {
+  /** Creates a scheduled job's document; a retry finds it created. */
+  openAudienceJob(job: AudienceJobRef & { kind: 'nightly' }): Promise<void>;
+  /** Counts the events that arrived before new counters were activated. */
+  fillAudienceCounters(job: AudienceJobRef): Promise<{ counters: number; eventsRead: number }>;
+  /** Trains the classifier tags whose model is missing, outdated or stale. */
+  retrainAudienceModels(job: AudienceJobRef): Promise<{ trained: string[]; failed: string[] }>;
+  /** Evaluates every live profile; `pruneCounters` also drops buckets no window can read. */
+  evaluateAudienceProfiles(
+    job: AudienceJobRef & { pruneCounters: boolean },
+  ): Promise<AudienceEvaluationTotals>;
+  finishAudienceJob(job: AudienceJobRef & { error: string | null }): Promise<void>;
+  /** Re-evaluates the profiles whose time-relative conditions are due by now. */
+  sweepAudience(input: { workspaceId: string }): Promise<AudienceSweepTotals>;
+}
+
 /** Failure types an activity raises for permanent errors; retrying them cannot help. */
 export const NON_RETRYABLE = {
   journeyVersionMissing: 'JourneyVersionMissing',

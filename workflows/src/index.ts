@@ -3,3 +3,12 @@ export { currentPositionQuery, type JourneyPosition } from './journey-queries.js
 export type { JourneyActivities, WebhookCall, WebhookOutcome } from './activities.js';
 export { NON_RETRYABLE } from './activities.js';
 export { connectorSync, type ConnectorSyncResult } from './connector-sync.js';
+export { audienceBackfill, type AudienceBackfillInput } from './audience-backfill.js';
+export { audienceNightly, type AudienceNightlyInput } from './audience-nightly.js';
+export { audienceSweep, type AudienceSweepInput } from './audience-sweep.js';
+export type {
+  AudienceActivities,
+  AudienceEvaluationTotals,
+  AudienceJobRef,
+  AudienceSweepTotals,
+} from './activities.js';

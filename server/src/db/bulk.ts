@@ -1,4 +1,10 @@
-import type { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document } from 'mongodb';
+import type {
+  AnyBulkWriteOperation,
+  BulkWriteOptions,
+  BulkWriteResult,
+  Collection,
+  Document,
+} from 'mongodb';
 import { DUPLICATE_KEY, isDuplicateKey } from '@junction/core/store';
 
 /**
@@ -43,13 +49,19 @@ async function withCommandSlot<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Writes in commands of `MAX_UPDATES_PER_COMMAND`; the result of each, in order. */
 export async function bulkWriteInChunks<T extends Document>(
   collection: Collection<T>,
   operations: AnyBulkWriteOperation<T>[],
   options: BulkWriteOptions,
-): Promise<void> {
+): Promise<{ operations: AnyBulkWriteOperation<T>[]; result: BulkWriteResult }[]> {
+  const results = [];
   for (let start = 0; start < operations.length; start += MAX_UPDATES_PER_COMMAND) {
     const chunk = operations.slice(start, start + MAX_UPDATES_PER_COMMAND);
-    await withCommandSlot(() => collection.bulkWrite(chunk, options));
+    results.push({
+      operations: chunk,
+      result: await withCommandSlot(() => collection.bulkWrite(chunk, options)),
+    });
   }
+  return results;
 }

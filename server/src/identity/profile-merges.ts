@@ -1,4 +1,10 @@
-import { mergeTraits, type Identifier } from '@junction/core';
+import {
+  bucketsUpdate,
+  mergeTraits,
+  mergeUpdates,
+  type CounterUpdate,
+  type Identifier,
+} from '@junction/core';
 import type { Collections, MergeDoc, ProfileDoc } from '@junction/core/store';
 
 import { HttpError } from '../http/errors.js';
@@ -74,14 +80,18 @@ export class ProfileMerges {
     };
     if (merged.groupIds!.length === 0) delete merged.groupIds;
     await this.db.profiles.replaceOne({ _id: survivor._id }, merged);
+    // Added, not replaced: ingestion may be counting the survivor's events meanwhile.
+    const counters = mergedCounters(others);
+    if (counters) await this.db.profiles.updateOne({ _id: survivor._id }, counters);
     const moved = others.flatMap((p) => identityKeys(workspaceId, p.identities));
     await this.db.identities.updateMany(
       { _id: { $in: moved } },
       { $set: { profileId: survivor._id } },
     );
+    // Their tags and memberships are the survivor's now; evaluation skips merged profiles.
     await this.db.profiles.updateMany(
       { _id: { $in: others.map((p) => p._id) } },
-      { $set: { mergedInto: survivor._id, updatedAt: now } },
+      { $set: { mergedInto: survivor._id, updatedAt: now }, $unset: { tags: '', segments: '' } },
     );
     return merged;
   }
@@ -106,6 +116,8 @@ export class ProfileMerges {
    * Gives each merged profile back its identities, traits and events. Traits the survivor
    * changed after the merge are kept; the rest return to the survivor's own earlier values.
    */
+  // TODO(audience): counters are not split back: the survivor keeps the restored profiles'
+  // counts, and they get their counters as at the merge; recounting from events would fix both.
   async undo(workspaceId: string, mergeId: string): Promise<MergeDoc> {
     const merge = await this.db.merges.findOne({ _id: mergeId, workspaceId });
     if (!merge) throw new HttpError(404, 'merge_not_found', 'no such merge in this workspace');
@@ -181,6 +193,18 @@ export class ProfileMerges {
       { $set: { profileId: profile._id } },
     );
   }
+}
+
+/** One update adding the merged profiles' event counters to the survivor's; null if none. */
+function mergedCounters(others: ProfileDoc[]): CounterUpdate | null {
+  let update: CounterUpdate | null = null;
+  for (const profile of others) {
+    for (const [field, buckets] of Object.entries(profile.counters ?? {})) {
+      const added = bucketsUpdate(field, buckets);
+      update = update ? mergeUpdates(update, added) : added;
+    }
+  }
+  return update && Object.keys(update).length > 0 ? update : null;
 }
 
 /** Survivor traits after an undo: values unchanged since the merge go back to what they were. */

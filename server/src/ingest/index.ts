@@ -4,6 +4,8 @@ import type { Db } from 'mongodb';
 
 import { collections } from '@junction/core/store';
 
+import { createAudience } from '../audience/index.js';
+import type { IngestAudienceRuntime } from '../audience/ingest-audience.js';
 import { createIdentity } from '../identity/index.js';
 import { JourneyRuns } from '../journeys/journey-runs.js';
 import type { Logger } from '../logger.js';
@@ -11,9 +13,18 @@ import { Ingestor } from './ingest-messages.js';
 
 export { Ingestor, type IngestOptions, type IngestResult } from './ingest-messages.js';
 
-/** An Ingestor wired as the API wires it: identity resolution and journey entry included. */
-export function createIngestor(deps: { db: Db; temporal: Client; log: Logger }): Ingestor {
+/**
+ * An Ingestor wired as the API wires it: identity resolution, journey entry and the audience
+ * runtime included. Pass the process's audience runtime to share its cache.
+ */
+export function createIngestor(deps: {
+  db: Db;
+  temporal: Client;
+  log: Logger;
+  audience?: IngestAudienceRuntime;
+}): Ingestor {
   const db = collections(deps.db);
   const runs = new JourneyRuns(db, deps.temporal, deps.log);
-  return new Ingestor(db, createIdentity(db).resolver, runs);
+  const audience = deps.audience ?? createAudience(deps);
+  return new Ingestor(db, createIdentity(db).resolver, runs, audience);
 }

@@ -6,6 +6,11 @@ import {
 } from '@junction/core';
 import { type Collections, type EventDoc } from '@junction/core/store';
 
+import {
+  IngestAudience,
+  type CountableEvent,
+  type IngestAudienceRuntime,
+} from '../audience/ingest-audience.js';
 import { bulkWriteInChunks, duplicateIndexes } from '../db/bulk.js';
 import { HttpError } from '../http/errors.js';
 import { assertNever } from '../assert-never.js';
@@ -25,9 +30,23 @@ export type IngestResult =
   | { messageId: string; status: 'stored' | 'duplicate' }
   | { messageId: string; status: 'rejected'; code: string; path: string[]; message: string };
 
+/** A stored event as a retry reads it back: what is left to do for it. */
+type StoredEvent = CountableEvent & Pick<EventDoc, 'pendingJourneys'>;
+
 export function eventDocId(workspaceId: string, messageId: string): string {
   return `${workspaceId}:${messageId}`;
 }
+
+const STORED_PROJECTION = {
+  profileId: 1,
+  pendingJourneys: 1,
+  countersPending: 1,
+  type: 1,
+  event: 1,
+  properties: 1,
+  timestamp: 1,
+  receivedAt: 1,
+} as const;
 
 /**
  * Segment's clock-skew correction: the client's clock is off by `sentAt - receivedAt`, so the
@@ -45,13 +64,15 @@ export function correctedTimestamp(receivedAt: Date, timestamp?: string, sentAt?
  * traits, and enters people into live journeys. Order matters for retries: traits and the event
  * are written before runs start, and an event keeps `pendingJourneys` until its runs have
  * started, so a client retry after a failure (a duplicate) finishes the job instead of being
- * dropped.
+ * dropped. With an audience runtime, the events' counters and the people's tags and segments
+ * are updated before the answer too.
  */
 export class Ingestor {
   constructor(
     private readonly db: Collections,
     private readonly identities: IdentityResolver,
     private readonly runs: JourneyRuns,
+    private readonly audience?: IngestAudienceRuntime,
   ) {}
 
   async ingest(
@@ -74,6 +95,11 @@ export class Ingestor {
     // profile changes were written, since they are written before the event.
     const stored = await this.loadStored(firsts.map((index) => docIds[index]!));
     const fresh = firsts.filter((index) => !stored.has(docIds[index]!));
+    // Read after `receivedAt` is taken: a counter activated before it is known here, and one
+    // activated after it leaves these events to its backfill.
+    const audience = this.audience
+      ? await IngestAudience.begin(this.db, this.audience, workspaceId)
+      : null;
 
     const { outcomes: resolved, joined } = await this.identities.resolve(
       workspaceId,
@@ -98,12 +124,17 @@ export class Ingestor {
         await this.toEventDoc(workspaceId, messages[index]!, ids, outcome.profileId, times),
       );
     }
+    // Flagged before they are stored, so that a retry knows which events still need counting.
+    if (audience) docs.forEach((doc) => audience.mark(doc));
 
     // Profile changes first: `$set` is idempotent, so a retried identify whose first attempt
     // failed before its event was stored applies them again, and one that was stored skips them.
     await this.applyProfileChanges(docs, joined, receivedAt);
     const { inserted, duplicateIds } = await this.insertEvents(docs);
     const raced = await this.loadStored(duplicateIds);
+    // Everyone the batch is about, including the people of retried messages, whose first
+    // attempt may have stopped short of this.
+    await audience?.finish([...inserted, ...stored.values(), ...raced.values()]);
 
     // A stored event keeps the journeys it has not entered yet: a retry finishes the job.
     for (const doc of [...inserted, ...stored.values(), ...raced.values()]) {
@@ -252,14 +283,12 @@ export class Ingestor {
   }
 
   /** Stored copies of already stored messages, in one read by `_id`. */
-  private async loadStored(
-    ids: string[],
-  ): Promise<Map<string, Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>>> {
+  private async loadStored(ids: string[]): Promise<Map<string, StoredEvent>> {
     if (ids.length === 0) return new Map();
     const docs = await this.db.events
-      .find(
+      .find<StoredEvent>(
         { _id: { $in: ids } },
-        { projection: { profileId: 1, pendingJourneys: 1 }, batchSize: ids.length + 1 },
+        { projection: STORED_PROJECTION, batchSize: ids.length + 1 },
       )
       .toArray();
     return new Map(docs.map((doc) => [doc._id, doc]));
