@@ -5,8 +5,10 @@ import express, { type Express } from 'express';
 import type { Db } from 'mongodb';
 import type { Client } from '@temporalio/client';
 
-import { collections } from '@junction/core/store';
+import { audienceCollections, collections } from '@junction/core/store';
 
+import { createAudience } from './audience/index.js';
+import { createAudienceApi } from './audience-api/index.js';
 import { connectorRoutes } from './connectors/routes.js';
 import { apiKeyAuth } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
@@ -24,6 +26,7 @@ import type { Logger } from './logger.js';
 import { MergeHistory } from './profiles/merge-history.js';
 import { ProfileReader } from './profiles/profile-reader.js';
 import { profileRoutes } from './profiles/routes.js';
+import { SegmentHistory } from './profiles/segment-history.js';
 import { CredentialResolver } from './workspaces/credentials.js';
 
 export interface AppDeps {
@@ -41,7 +44,9 @@ export function createApp(deps: AppDeps): Express {
   const credentials = new CredentialResolver(db);
   const runs = new JourneyRuns(db, deps.temporal, deps.log);
   const identity = createIdentity(db);
-  const ingestor = new Ingestor(db, identity.resolver, runs);
+  const audience = createAudience({ db: deps.db, temporal: deps.temporal, log: deps.log });
+  const ingestor = new Ingestor(db, identity.resolver, runs, audience);
+  const audienceApi = createAudienceApi({ db: deps.db, runtime: audience, log: deps.log });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -56,7 +61,15 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/connectors', apiKeyAuth(credentials), connectorRoutes(deps));
   const mergeHistory = new MergeHistory(db);
   const profiles = new ProfileReader(db, identity.settings);
-  app.use('/v1/profiles', apiKeyAuth(credentials), profileRoutes(profiles, mergeHistory));
+  const segmentHistory = new SegmentHistory(db, audienceCollections(deps.db).segments);
+  app.use(
+    '/v1/profiles',
+    apiKeyAuth(credentials),
+    profileRoutes(profiles, mergeHistory, segmentHistory),
+  );
+  app.use('/v1/tags', apiKeyAuth(credentials), audienceApi.tags);
+  app.use('/v1/segments', apiKeyAuth(credentials), audienceApi.segments);
+  app.use('/v1/audience', apiKeyAuth(credentials), audienceApi.audience);
   app.use('/v1/identity', apiKeyAuth(credentials), identityRoutes(identity, mergeHistory));
   app.use('/v1/write-keys', apiKeyAuth(credentials), writeKeyRoutes(db));
   app.use(

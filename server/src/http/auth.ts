@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
 import type { SourceKind } from '@junction/core';
+import type { Author } from '@junction/core/store';
 
 import type { CredentialResolver } from '../workspaces/credentials.js';
 import { HttpError } from './errors.js';
@@ -11,12 +12,20 @@ declare module 'express-serve-static-core' {
     workspaceId?: string;
     /** Set by write-key auth: the kind of source the key was issued to. */
     sourceKind?: SourceKind;
+    /** Set by API-key auth: who acts, recorded as the author of configuration changes. */
+    actor?: Author;
   }
 }
 
 export function requireWorkspace(req: Request): string {
   if (!req.workspaceId) throw new HttpError(401, 'unauthenticated', 'missing credentials');
   return req.workspaceId;
+}
+
+/** Who acts on an API-key request; every versioned change records it as its author. */
+export function requireActor(req: Request): Author {
+  if (!req.actor) throw new HttpError(401, 'unauthenticated', 'missing credentials');
+  return req.actor;
 }
 
 /** The workspace and source kind of a request authenticated with a write key. */
@@ -57,6 +66,8 @@ export function apiKeyAuth(resolver: CredentialResolver) {
     const credential = await resolver.resolve(match[1], 'api');
     if (!credential) throw new HttpError(401, 'invalid_api_key', 'the API key is not valid');
     req.workspaceId = credential.workspaceId;
+    // The hash prefix names the key without revealing it; the full hash would let one look it up.
+    req.actor = { id: credential._id.slice(0, 12), name: credential.name };
     next();
   };
 }

@@ -10,6 +10,8 @@ export function profileView(doc: ProfileDoc, resolvedFrom?: string) {
     identities: doc.identities,
     groupIds: doc.groupIds ?? [],
     mergedFrom: doc.mergedFrom ?? [],
+    tags: doc.tags ?? {},
+    segments: doc.segments ?? {},
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -10,6 +10,7 @@ import type { MergeHistory } from './merge-history.js';
 import { BeforeParam, CursorParam, PageLimit } from './page.js';
 import type { ProfileReader } from './profile-reader.js';
 import { eventView, mergeSummary, profileView } from './profile-views.js';
+import type { SegmentHistory } from './segment-history.js';
 
 const ProfileParams = z.object({ id: z.string().min(1).max(100) });
 const LookupQuery = z.object({
@@ -47,8 +48,15 @@ const SearchQuery = z
     }
   });
 
-/** Profiles: lookup by identifier, one profile, its timeline and merges, search by trait. */
-export function profileRoutes(profiles: ProfileReader, merges: MergeHistory): Router {
+/**
+ * Profiles: lookup by identifier, one profile, its timeline, merges and segments, search by
+ * trait.
+ */
+export function profileRoutes(
+  profiles: ProfileReader,
+  merges: MergeHistory,
+  segments: SegmentHistory,
+): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -109,6 +117,23 @@ export function profileRoutes(profiles: ProfileReader, merges: MergeHistory): Ro
       profileIds: [profile._id, ...(profile.mergedFrom ?? [])],
     });
     res.json({ profileId: profile._id, merges: page.items.map(mergeSummary), next: page.next });
+  });
+
+  router.get('/:id/segments', async (req, res) => {
+    const { id } = parseInput(ProfileParams, req.params);
+    const query = parseInput(HistoryQuery, req.query);
+    const workspaceId = requireWorkspace(req);
+    const { profile } = await profiles.live(workspaceId, id);
+    const [current, history] = await Promise.all([
+      segments.current(workspaceId, profile),
+      segments.changes(workspaceId, profile, query),
+    ]);
+    res.json({
+      profileId: profile._id,
+      segments: current,
+      history: history.items,
+      next: history.next,
+    });
   });
 
   return router;
