@@ -52,12 +52,18 @@ const FERRETDB_PATCHES = [
   },
   {
     file: 'internal/backends/sqlite/collection.go',
-    from: `\t\tswitch v.(type) {
+    // Any filter naming `_id` narrows by the index (handlers apply the whole filter afterwards),
+    // so a guarded update such as {_id, 'audience.token': t} no longer scans the collection.
+    from: `\tif params.Filter.Len() == 1 {
+\t\tv, _ := params.Filter.Get("_id")
+\t\tswitch v.(type) {
 \t\tcase string, types.ObjectID:
 \t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
 \t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
 \t\t}`,
-    to: `\t\tswitch v := v.(type) {
+    to: `\tif params.Filter.Len() >= 1 {
+\t\tv, _ := params.Filter.Get("_id")
+\t\tswitch v := v.(type) {
 \t\tcase string, types.ObjectID:
 \t\t\twhereClause = fmt.Sprintf(\` WHERE %s = ?\`, metadata.IDColumn)
 \t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
