@@ -36,12 +36,19 @@ const GRADIENT_STEPS = 500;
  * Fits a logistic regression on standardised features and measures it on a stable holdout,
  * scoring the holdout with `scoreClassifier` so training and serving share one formula.
  */
+// Gradient descent runs over every row at each step and cannot heartbeat meanwhile: past this
+// many rows a model gains little and the activity would risk its heartbeat timeout.
+const MAX_TRAINING_ROWS = 20_000;
+
 export function trainClassifier(
   rows: TrainingRow[],
   options: TrainClassifierOptions,
 ): TrainedModel | NotEnoughData {
   const holdoutPercent = options.holdoutPercent ?? 20;
-  const training = rows.filter((row) => holdoutBucket(row.id) >= holdoutPercent);
+  const training = evenSample(
+    rows.filter((row) => holdoutBucket(row.id) >= holdoutPercent),
+    MAX_TRAINING_ROWS,
+  );
   const holdout = rows.filter((row) => holdoutBucket(row.id) < holdoutPercent);
   const refusal = checkEnoughData(training);
   if (refusal) return refusal;
@@ -60,6 +67,13 @@ export function trainClassifier(
     trainedAt: options.now.toISOString(),
   };
   return { ...model, holdout: measureHoldout(model, holdout) };
+}
+
+/** Every k-th row, so a big workspace trains in seconds on a spread of its people. */
+function evenSample<T>(rows: T[], max: number): T[] {
+  if (rows.length <= max) return rows;
+  const stride = rows.length / max;
+  return Array.from({ length: max }, (_, index) => rows[Math.floor(index * stride)]!);
 }
 
 // Scored with the serving formula, so the reported quality is the quality people will see.
