@@ -93,7 +93,8 @@ describe('tracking API', () => {
       const merged = await stack.store.profiles.findOne({ _id: profileId });
       expect(merged?.mergedInto).toBe(survivor);
     }
-    expect(await stack.store.profiles.countDocuments({ 'identities.value': 'u-race' })).toBe(1);
+    const live = { 'identities.value': 'u-race', mergedInto: { $exists: false } };
+    expect(await stack.store.profiles.countDocuments(live)).toBe(1);
     const timeline = await request(stack.app)
       .get(`/v1/profiles/${survivor}/events?limit=50`)
       .set('Authorization', `Bearer ${stack.workspace.apiKey}`);
