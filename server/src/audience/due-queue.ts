@@ -84,7 +84,13 @@ export class DueQueue {
     }
   }
 
-  async remove(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.due.deleteMany({ _id: { $in: ids } });
+  /**
+   * Takes the swept people out of the slot documents, then drops the documents left empty.
+   * Someone queued into a slot while it was being swept stays there for the next sweep.
+   */
+  async remove(docIds: string[], profileIds: string[]): Promise<void> {
+    if (docIds.length === 0) return;
+    await this.due.updateMany({ _id: { $in: docIds } }, { $pullAll: { profileIds } });
+    await this.due.deleteMany({ _id: { $in: docIds }, profileIds: { $size: 0 } });
   }
 }

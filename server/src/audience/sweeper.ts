@@ -1,6 +1,6 @@
 import type { AudienceCollections } from '@junction/core/store';
 
-import { lastSlotAt, SLOT_MS, type DueQueue } from './due-queue.js';
+import { lastSlotAt, type DueQueue } from './due-queue.js';
 import type { AudienceRefresher } from './refresher.js';
 
 // The first sweep of a workspace looks this far back, for people queued before it started.
@@ -36,7 +36,8 @@ export class AudienceSweeper {
     const first =
       state.sweptThrough === undefined
         ? lastSlotAt(new Date(now.getTime() - FIRST_LOOKBACK_MS))
-        : state.sweptThrough + SLOT_MS;
+        : // The last swept slot again: someone queued into it while it was swept is still there.
+          state.sweptThrough;
     for await (const { docs, through } of this.due.slots(workspaceId, first, lastSlotAt(now))) {
       const profileIds = [...new Set(docs.flatMap((doc) => doc.profileIds))];
       const refreshed = await this.refresher.refresh(workspaceId, profileIds, { now });
@@ -44,9 +45,10 @@ export class AudienceSweeper {
       totals.profiles += refreshed.evaluated;
       totals.entered += refreshed.entered;
       totals.exited += refreshed.exited;
-      // TODO(audience): an evaluation racing this sweep may queue someone into a slot being
-      // deleted here; it needs a due time this close to now, so the window is a few seconds.
-      await this.due.remove(docs.map((doc) => doc._id));
+      await this.due.remove(
+        docs.map((doc) => doc._id),
+        profileIds,
+      );
       await this.db.audienceState.updateOne(
         { _id: workspaceId },
         { $max: { sweptThrough: through } },
