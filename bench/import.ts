@@ -14,6 +14,7 @@ import { createWorkspace } from '@junction/server';
 
 import { progressLine } from '../server/src/imports/progress-line.js';
 import { uploadFile } from '../server/src/imports/upload-file.js';
+import { positiveInteger } from './lib/options.js';
 import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { PROFILE_COLUMNS, profileRow, writeProfilesCsv } from './lib/import-file.js';
 import { progress, round, table } from './lib/measure.js';
@@ -30,12 +31,7 @@ function readOptions() {
       'log-level': { type: 'string', default: 'warn' },
     },
   });
-  const count = (name: 'rows' | 'baseline-rows') => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
+  const count = (name: 'rows' | 'baseline-rows') => positiveInteger(values, name);
   return {
     rows: count('rows'),
     baselineRows: count('baseline-rows'),

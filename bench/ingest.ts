@@ -15,6 +15,7 @@ import { createApp } from '@junction/server';
 
 import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { traceCommands } from './lib/db-trace.js';
+import { positiveInteger } from './lib/options.js';
 import { jsonClient } from './lib/http-client.js';
 import {
   checkDedupe,
@@ -41,14 +42,7 @@ function readOptions() {
       'trace-db': { type: 'boolean', default: false },
     },
   });
-  const positive = (name: keyof typeof values, max = Infinity): number => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1 || value > max) {
-      const range = max === Infinity ? 'a positive integer' : `an integer from 1 to ${max}`;
-      throw new Error(`--${name} must be ${range}`);
-    }
-    return value;
-  };
+  const positive = (name: keyof typeof values, max?: number) => positiveInteger(values, name, max);
   return {
     events: positive('events'),
     // The server refuses batches over 500 KB; our events are about 1 KB of JSON each.

@@ -26,6 +26,7 @@ import { createAudience, type Audience } from '@junction/server/audience';
 
 import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { median, progress, round } from './lib/measure.js';
+import { positiveInteger } from './lib/options.js';
 import { BENCH_SEGMENTS, BENCH_TAGS, profileGenerator } from './lib/segments-workload.js';
 import { startBenchStack } from './lib/stack.js';
 
@@ -38,12 +39,7 @@ function readOptions() {
       refreshes: { type: 'string', default: '300' },
     },
   });
-  const positive = (name: keyof typeof values): number => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
+  const positive = (name: keyof typeof values) => positiveInteger(values, name);
   return {
     profiles: positive('profiles'),
     rounds: positive('rounds'),

@@ -1,6 +1,8 @@
 import { encodeObject } from '@junction/core';
 import type { EventDoc } from '@junction/core/store';
 
+import { seededRandom } from './seeded-random.js';
+
 /** A track call as analytics.js sends it inside a batch; no `userId` before sign-in. */
 export interface TrackCall {
   type: 'track';
@@ -43,18 +45,6 @@ export interface Workload {
   bodies: Buffer[];
   batches: Call[][];
   sentAt: string;
-}
-
-/** Seeded, so every run sends the same workload and runs stay comparable. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;
@@ -185,7 +175,7 @@ export function buildWorkload(options: {
   batchSize: number;
   seed?: number;
 }): Workload {
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const people = Array.from({ length: options.people }, (_, index): Person => {
     const userId = `user_${String(index).padStart(6, '0')}`;
     return {

@@ -12,6 +12,8 @@ import {
 } from '@junction/core';
 import type { ProfileDoc } from '@junction/core/store';
 
+import { seededRandom } from './seeded-random.js';
+
 const tag = (key: string, rule: TagDefinition['rule']): TagDefinition => ({
   key,
   name: key.replaceAll('_', ' '),
@@ -196,18 +198,6 @@ export const BENCH_SEGMENTS: SegmentDefinition[] = [
   }),
 ];
 
-/** A small deterministic generator, so every run benches the same profiles. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COUNTRIES = ['CN', 'US', 'CA', 'DE', 'JP', 'BR'];
 const PLANS = ['free', 'pro', 'enterprise'];
 const CATEGORIES = ['running', 'hiking', 'yoga', 'cycling', 'swimming'];
@@ -255,7 +245,7 @@ export function profileGenerator(input: {
     batch(from, count) {
       const docs: ProfileDoc[] = [];
       for (let n = from; n < from + count; n++) {
-        const next = random(n + 1);
+        const next = seededRandom(n + 1);
         const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]!;
         const counters: Record<string, CounterBuckets> = {};
         const add = (
