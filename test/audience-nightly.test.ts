@@ -20,6 +20,7 @@ import {
   type TestStack,
   type WorkerProcess,
 } from './harness.js';
+import { deleteAudienceSchedules, storeDefinition } from './audience-fixtures.js';
 
 // Audience jobs of this file go to a queue of its own, served only by this file's worker.
 process.env.JUNCTION_AUDIENCE_TASK_QUEUE = `junction-audience-${randomBytes(4).toString('hex')}`;
@@ -68,33 +69,13 @@ describe('the nightly audience run on real FerretDB and Temporal', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const id of [audienceNightlyScheduleId, audienceSweepScheduleId]) {
-      await stack?.temporal.schedule
-        .getHandle(id(workspaceId))
-        .delete()
-        .catch(() => undefined);
-    }
+    if (stack) await deleteAudienceSchedules(stack, workspaceId);
     await worker?.stop();
     await stack?.close();
   });
 
-  async function define(definition: TagDefinition) {
-    const now = new Date();
-    await store.tags.insertOne({
-      _id: `${workspaceId}:${definition.key}`,
-      workspaceId,
-      key: definition.key,
-      version: 1,
-      definition,
-      deleted: false,
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: { id: 'test', name: 'test' },
-    });
-  }
-
   it('creates the nightly and sweep schedules when the audience is first published', async () => {
-    await define(visits);
+    await storeDefinition(stack, workspaceId, { kind: 'tag', tag: visits });
     await audience.state.setTimeZone(workspaceId, 'Asia/Shanghai');
     await audience.state.published(workspaceId);
 
@@ -128,7 +109,7 @@ describe('the nightly audience run on real FerretDB and Temporal', () => {
       .set('Authorization', basicAuth(stack.workspace.writeKey))
       .send({ batch });
     expect(sent.status).toBe(200);
-    await define(churnRisk);
+    await storeDefinition(stack, workspaceId, { kind: 'tag', tag: churnRisk });
     await audience.state.published(workspaceId);
 
     const job = await audience.backfills.start(workspaceId, 'all', 'nightly');

@@ -3,14 +3,8 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 
 import type { SegmentDefinition, TagDefinition } from '@junction/core';
-import { audienceCollections, type AudienceCollections } from '@junction/core/store';
 import { createLogger } from '@junction/server';
-import {
-  audienceNightlyScheduleId,
-  audienceSweepScheduleId,
-  createAudience,
-  type Audience,
-} from '@junction/server/audience';
+import { createAudience, type Audience } from '@junction/server/audience';
 
 import {
   basicAuth,
@@ -20,12 +14,11 @@ import {
   type TestStack,
   type WorkerProcess,
 } from './harness.js';
+import { deleteAudienceSchedules, profileOfUser, storeDefinition } from './audience-fixtures.js';
 
 // Audience jobs of this file go to a queue of its own, served only by this file's worker.
 process.env.JUNCTION_AUDIENCE_TASK_QUEUE = `junction-audience-${randomBytes(4).toString('hex')}`;
 process.env.JUNCTION_WORKER_ROLES = 'audience';
-
-const author = { id: 'test', name: 'test' };
 
 const purchases: TagDefinition = {
   key: 'purchases_30d',
@@ -73,50 +66,24 @@ const trials: TagDefinition = {
 describe('tags and segments in real time, on real FerretDB and Temporal', () => {
   let stack: TestStack;
   let audience: Audience;
-  let store: AudienceCollections;
   let worker: WorkerProcess;
   let workspaceId: string;
 
   beforeAll(async () => {
     stack = await startStack();
     workspaceId = stack.workspace.workspaceId;
-    store = audienceCollections(stack.db);
     audience = createAudience({ db: stack.db, temporal: stack.temporal, log: createLogger() });
     worker = await startWorker(stack.dbName);
-    await define('tag', purchases);
-    await define('segment', buyers);
+    await storeDefinition(stack, workspaceId, { kind: 'tag', tag: purchases });
+    await storeDefinition(stack, workspaceId, { kind: 'segment', segment: buyers });
     await audience.state.published(workspaceId);
   }, 120_000);
 
   afterAll(async () => {
-    for (const id of [audienceNightlyScheduleId, audienceSweepScheduleId]) {
-      await stack?.temporal.schedule
-        .getHandle(id(workspaceId))
-        .delete()
-        .catch(() => undefined);
-    }
+    if (stack) await deleteAudienceSchedules(stack, workspaceId);
     await worker?.stop();
     await stack?.close();
   });
-
-  async function define(kind: 'tag' | 'segment', definition: TagDefinition | SegmentDefinition) {
-    const now = new Date();
-    const doc = {
-      _id: `${workspaceId}:${definition.key}`,
-      workspaceId,
-      key: definition.key,
-      version: 1,
-      deleted: false,
-      createdAt: now,
-      updatedAt: now,
-      updatedBy: author,
-    };
-    if (kind === 'tag') {
-      await store.tags.insertOne({ ...doc, definition: definition as TagDefinition });
-    } else {
-      await store.segments.insertOne({ ...doc, definition: definition as SegmentDefinition });
-    }
-  }
 
   function track(body: object) {
     return request(stack.app)
@@ -125,12 +92,7 @@ describe('tags and segments in real time, on real FerretDB and Temporal', () => 
       .send(body);
   }
 
-  async function profileOf(userId: string) {
-    const identity = await stack.store.identities.findOne({
-      _id: `${workspaceId}:user_id:${userId}`,
-    });
-    return identity ? stack.store.profiles.findOne({ _id: identity.profileId }) : null;
-  }
+  const profileOf = (userId: string) => profileOfUser(stack, workspaceId, userId);
 
   function eventOf(messageId: string) {
     return stack.store.events.findOne({ _id: `${workspaceId}:${messageId}` });
@@ -232,7 +194,7 @@ describe('tags and segments in real time, on real FerretDB and Temporal', () => 
     for (const n of [1, 2]) {
       await track({ userId: 'dee', event: 'Trial Started', messageId: `dee-trial-${n}` });
     }
-    await define('tag', trials);
+    await storeDefinition(stack, workspaceId, { kind: 'tag', tag: trials });
     const { activated } = await audience.state.published(workspaceId);
     expect(activated.map((counter) => counter.spec)).toEqual([{ event: 'Trial Started' }]);
     // Counted by ingestion; the backfill must count only the two before the activation.

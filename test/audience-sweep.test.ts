@@ -3,15 +3,10 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 
 import type { SegmentDefinition } from '@junction/core';
-import { audienceCollections } from '@junction/core/store';
 import { createLogger } from '@junction/server';
-import {
-  audienceNightlyScheduleId,
-  audienceSweepScheduleId,
-  createAudience,
-  type Audience,
-} from '@junction/server/audience';
+import { createAudience, type Audience } from '@junction/server/audience';
 
+import { deleteAudienceSchedules, profileOfUser, storeDefinition } from './audience-fixtures.js';
 import { basicAuth, startStack, type TestStack } from './harness.js';
 
 // No worker serves this queue, so no scheduled sweep races the ones this file runs by hand.
@@ -47,28 +42,12 @@ describe('the sweep of time-relative conditions on real FerretDB', () => {
     stack = await startStack();
     workspaceId = stack.workspace.workspaceId;
     audience = createAudience({ db: stack.db, temporal: stack.temporal, log: createLogger() });
-    const created = new Date();
-    await audienceCollections(stack.db).segments.insertOne({
-      _id: `${workspaceId}:${recentViewers.key}`,
-      workspaceId,
-      key: recentViewers.key,
-      version: 1,
-      definition: recentViewers,
-      deleted: false,
-      createdAt: created,
-      updatedAt: created,
-      updatedBy: { id: 'test', name: 'test' },
-    });
+    await storeDefinition(stack, workspaceId, { kind: 'segment', segment: recentViewers });
     await audience.state.published(workspaceId);
   });
 
   afterAll(async () => {
-    for (const id of [audienceNightlyScheduleId, audienceSweepScheduleId]) {
-      await stack?.temporal.schedule
-        .getHandle(id(workspaceId))
-        .delete()
-        .catch(() => undefined);
-    }
+    if (stack) await deleteAudienceSchedules(stack, workspaceId);
     await stack?.close();
   });
 
@@ -80,12 +59,7 @@ describe('the sweep of time-relative conditions on real FerretDB', () => {
     expect(response.status).toBe(200);
   }
 
-  async function profileOf(userId: string) {
-    const identity = await stack.store.identities.findOne({
-      _id: `${workspaceId}:user_id:${userId}`,
-    });
-    return stack.store.profiles.findOne({ _id: identity!.profileId });
-  }
+  const profileOf = (userId: string) => profileOfUser(stack, workspaceId, userId);
 
   async function members(): Promise<string[]> {
     const users = ['six-days', 'three-days', 'today', 'never'];
