@@ -1,11 +1,12 @@
 import { encodeKey, normalizeIdentifier, type Identifier, type MessageType } from '@junction/core';
-import type { Collections, EventDoc, ProfileDoc } from '@junction/core/store';
+import type { Collections, ProfileDoc } from '@junction/core/store';
 import type { Filter } from 'mongodb';
 
 import { HttpError } from '../http/errors.js';
 import { identityDocId, loadLiveProfiles } from '../identity/identity-store.js';
 import type { IdentitySettingsStore } from '../identity/settings-store.js';
-import { olderThan, pageOf, type Cursor } from './page.js';
+import { pageOf, type Cursor } from './page.js';
+import { personEvents } from './person-events.js';
 
 export interface LiveProfile {
   profile: ProfileDoc;
@@ -93,21 +94,14 @@ export class ProfileReader {
 
   /** Newest first, across the profile and every profile merged into it. */
   async timeline(workspaceId: string, profile: ProfileDoc, query: TimelineQuery) {
-    const filter = {
-      workspaceId,
-      profileId: { $in: [profile._id, ...(profile.mergedFrom ?? [])] },
+    const match = {
       ...(query.type ? { type: query.type } : {}),
       ...(query.event !== undefined ? { event: query.event } : {}),
-      ...olderThan('timestamp', query.before),
-    } as Filter<EventDoc>;
-    const docs = await this.db.events
-      .find(filter, {
-        sort: { timestamp: -1, _id: -1 },
-        limit: query.limit + 1,
-        projection: { pendingJourneys: 0 },
-      })
-      .toArray();
-    return pageOf(docs, query.limit, (doc) => doc.timestamp);
+    };
+    return personEvents(this.db.events, workspaceId, profile, match, {
+      ...query,
+      projection: { pendingJourneys: 0 },
+    });
   }
 
   /** Live profiles whose trait equals the value; the name is escaped like stored keys. */

@@ -1,4 +1,4 @@
-import type { Collection, Filter } from 'mongodb';
+import type { Collection } from 'mongodb';
 
 import { decodeObject } from '@junction/core';
 import {
@@ -10,7 +10,8 @@ import {
 } from '@junction/core/store';
 
 import { SEGMENT_ENTERED, SEGMENT_EXITED } from '../audience/index.js';
-import { olderThan, pageOf, type Cursor } from './page.js';
+import type { Cursor } from './page.js';
+import { personEvents } from './person-events.js';
 
 export interface Membership {
   key: string;
@@ -63,21 +64,11 @@ export class SegmentHistory {
     profile: ProfileDoc,
     query: { limit: number; before?: Cursor | Date | undefined },
   ): Promise<{ items: MembershipChange[]; next: string | null }> {
-    const filter = {
-      workspaceId,
-      profileId: { $in: [profile._id, ...(profile.mergedFrom ?? [])] },
-      type: 'track',
-      event: { $in: [SEGMENT_ENTERED, SEGMENT_EXITED] },
-      ...olderThan('timestamp', query.before),
-    } as Filter<EventDoc>;
-    const docs = await this.db.events
-      .find(filter, {
-        sort: { timestamp: -1, _id: -1 },
-        limit: query.limit + 1,
-        projection: { event: 1, properties: 1, timestamp: 1, profileId: 1 },
-      })
-      .toArray();
-    const page = pageOf(docs, query.limit, (doc) => doc.timestamp);
+    const match = { type: 'track', event: { $in: [SEGMENT_ENTERED, SEGMENT_EXITED] } } as const;
+    const page = await personEvents(this.db.events, workspaceId, profile, match, {
+      ...query,
+      projection: { event: 1, properties: 1, timestamp: 1, profileId: 1 },
+    });
     return { items: page.items.map(membershipChange), next: page.next };
   }
 }
