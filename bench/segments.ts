@@ -15,15 +15,13 @@ import {
   validateAudience,
   type AudienceDefinitions,
   type AudienceProfile,
+  type SegmentDefinition,
+  type TagDefinition,
 } from '@junction/core';
-import {
-  audienceCollections,
-  audienceObjectId,
-  collections,
-  type ProfileDoc,
-} from '@junction/core/store';
+import { audienceCollections, collections, type ProfileDoc } from '@junction/core/store';
 import { createAudience, type Audience } from '@junction/server/audience';
 
+import { DefinitionStore } from '../server/src/audience-api/definition-store.js';
 import { Cleanups, log, runBench } from './lib/bench-run.js';
 import { median, progress, round } from './lib/measure.js';
 import { positiveInteger } from './lib/options.js';
@@ -63,22 +61,18 @@ async function storeDefinitions(db: Db, audience: Audience) {
   const issues = validateAudience({ tags: BENCH_TAGS, segments: BENCH_SEGMENTS });
   if (issues.length > 0)
     throw new Error(`bench definitions are invalid: ${JSON.stringify(issues)}`);
-  const store = audienceCollections(db);
-  const now = new Date();
+  const stored = audienceCollections(db);
+  const tags = new DefinitionStore<TagDefinition>('tag', stored.tags, stored.tagVersions);
+  const segments = new DefinitionStore<SegmentDefinition>(
+    'segment',
+    stored.segments,
+    stored.segmentVersions,
+  );
   const author = { id: 'bench', name: 'bench' };
-  const head = <D extends { key: string }>(definition: D) => ({
-    _id: audienceObjectId(WORKSPACE, definition.key),
-    workspaceId: WORKSPACE,
-    key: definition.key,
-    version: 1,
-    definition,
-    deleted: false,
-    createdAt: now,
-    updatedAt: now,
-    updatedBy: author,
-  });
-  await store.tags.insertMany(BENCH_TAGS.map(head));
-  await store.segments.insertMany(BENCH_SEGMENTS.map(head));
+  for (const tag of BENCH_TAGS) await tags.write(WORKSPACE, tag.key, tag, author);
+  for (const segment of BENCH_SEGMENTS)
+    await segments.write(WORKSPACE, segment.key, segment, author);
+  const now = new Date();
   await audience.state.published(WORKSPACE, now);
   return audience.state.load(WORKSPACE);
 }
