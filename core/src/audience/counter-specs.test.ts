@@ -7,7 +7,8 @@ import {
   eventConditionSpec,
   walkConditions,
 } from './counter-specs.js';
-import type { SegmentDefinition, TagDefinition, TagRule } from './definitions.js';
+
+import { segmentOf, tagOf } from './test-definitions.js';
 
 // Overrides may swap the operator without its operand type following, fine for counter specs.
 const purchases = (overrides: Partial<EventCondition> = {}): EventCondition =>
@@ -20,22 +21,6 @@ const purchases = (overrides: Partial<EventCondition> = {}): EventCondition =>
     value: 1,
     ...overrides,
   }) as EventCondition;
-
-const tag = (key: string, rule: TagRule): TagDefinition => ({
-  key,
-  name: key,
-  description: '',
-  owner: '',
-  rule,
-});
-
-const segment = (key: string, condition: Condition): SegmentDefinition => ({
-  key,
-  name: key,
-  description: '',
-  owner: '',
-  condition,
-});
 
 describe('counter specs', () => {
   it('gives a spec a stable id of c and 11 hex digits, whatever its key order', () => {
@@ -95,17 +80,17 @@ describe('counter specs', () => {
 
   it('lists every counter read by tags, dynamic cases, model outcomes and nested segments once', () => {
     const tags = [
-      tag('orders', {
+      tagOf('orders', {
         kind: 'behavioral',
         event: 'Order Completed',
         aggregate: 'count',
         within: { days: 30 },
       }),
-      tag('stage', {
+      tagOf('stage', {
         kind: 'dynamic',
         cases: [{ when: purchases({ event: 'Signed Up' }), value: 'new' }],
       }),
-      tag('churn', {
+      tagOf('churn', {
         kind: 'model',
         model: {
           method: 'logistic',
@@ -115,7 +100,7 @@ describe('counter specs', () => {
           retrainEveryDays: 7,
         },
       }),
-      tag('interests', {
+      tagOf('interests', {
         kind: 'model',
         model: {
           method: 'affinity',
@@ -129,7 +114,7 @@ describe('counter specs', () => {
       }),
     ];
     const segments = [
-      segment('buyers', {
+      segmentOf('buyers', {
         type: 'all',
         conditions: [
           { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' },

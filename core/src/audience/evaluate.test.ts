@@ -9,51 +9,15 @@ import type {
   CounterBuckets,
   CounterSpec,
 } from './context.js';
-import { counterSpecId, countersNeeded } from './counter-specs.js';
-import type { SegmentDefinition, TagDefinition, TagRule, TrainedModel } from './definitions.js';
+import { counterSpecId } from './counter-specs.js';
+import type { TagRule, TrainedModel } from './definitions.js';
 import { evaluateCondition, evaluateProfile } from './evaluate.js';
 import { addDays, localDateKey, localDayStart } from './local-dates.js';
+import { definitionsOf, segmentOf, tagOf } from './test-definitions.js';
 
 const DAY_MS = 86_400_000;
 // 15:00 in New York, already the next day in Shanghai.
 const now = new Date('2026-03-10T19:00:00Z');
-
-const tag = (key: string, rule: TagRule): TagDefinition => ({
-  key,
-  name: key,
-  description: '',
-  owner: '',
-  rule,
-});
-const segment = (key: string, condition: Condition): SegmentDefinition => ({
-  key,
-  name: key,
-  description: '',
-  owner: '',
-  condition,
-});
-
-/** Definitions with every counter they read active, each in the field named by its id. */
-function definitions(input: {
-  tags?: TagDefinition[];
-  segments?: SegmentDefinition[];
-  models?: TrainedModel[];
-  timeZone?: string;
-}): AudienceDefinitions {
-  const tags = input.tags ?? [];
-  const segments = input.segments ?? [];
-  const counters = countersNeeded(tags, segments).map((spec) => {
-    const id = counterSpecId(spec);
-    return [id, { spec, field: id, activatedAt: new Date(0) }] as const;
-  });
-  return {
-    tags: new Map(tags.map((definition) => [definition.key, { version: 1, definition }])),
-    segments: new Map(segments.map((definition) => [definition.key, { version: 1, definition }])),
-    models: new Map((input.models ?? []).map((model) => [model.tag, model])),
-    counters: new Map(counters),
-    timeZone: input.timeZone ?? 'UTC',
-  };
-}
 
 /** Buckets of one event per local day, `daysAgo` days before today (negative: in the future). */
 function daily(
@@ -93,13 +57,13 @@ const ORDERS: CounterSpec = { event: 'Order Completed' };
 const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
 describe('evaluating tags and segments', () => {
-  const purchases = tag('purchases_30d', {
+  const purchases = tagOf('purchases_30d', {
     kind: 'behavioral',
     event: 'Order Completed',
     aggregate: 'count',
     within: { days: 30 },
   });
-  const lifecycle = tag('lifecycle', {
+  const lifecycle = tagOf('lifecycle', {
     kind: 'dynamic',
     cases: [
       {
@@ -112,7 +76,7 @@ describe('evaluating tags and segments', () => {
   });
 
   it('gives a lifecycle tag the value of the first case that holds, in order', () => {
-    const defs = definitions({ tags: [purchases, lifecycle] });
+    const defs = definitionsOf({ tags: [purchases, lifecycle] });
     const lifecycleOf = (signedUp: string, orders: number[]) =>
       evaluateBoth(profile({ signed_up_at: signedUp }, [[ORDERS, daily(defs, orders)]]), defs).tags
         .lifecycle;
@@ -124,12 +88,12 @@ describe('evaluating tags and segments', () => {
 
   it('counts a behavioral tag over local calendar days, today included', () => {
     const amounts: CounterSpec = { event: 'Order Completed', property: 'amount' };
-    const defs = definitions({
+    const defs = definitionsOf({
       timeZone: 'Asia/Shanghai',
       tags: [
-        tag('orders_7d', { ...purchases.rule, within: { days: 7 } } as TagRule),
-        tag('orders_30d', purchases.rule),
-        tag('spend_7d', {
+        tagOf('orders_7d', { ...purchases.rule, within: { days: 7 } } as TagRule),
+        tagOf('orders_30d', purchases.rule),
+        tagOf('spend_7d', {
           kind: 'behavioral',
           event: 'Order Completed',
           aggregate: 'sum',
@@ -156,8 +120,8 @@ describe('evaluating tags and segments', () => {
       key: string,
       trait: string,
       valueType: 'string' | 'number' | 'boolean' | 'date' | 'list',
-    ) => tag(key, { kind: 'static', trait, valueType });
-    const defs = definitions({
+    ) => tagOf(key, { kind: 'static', trait, valueType });
+    const defs = definitionsOf({
       tags: [
         staticTag('age', 'age', 'number'),
         staticTag('zip', 'address.zip', 'number'),
@@ -190,9 +154,9 @@ describe('evaluating tags and segments', () => {
   });
 
   it('ranks affinity categories by decayed score, best first, ties by name, at most top', () => {
-    const defs = definitions({
+    const defs = definitionsOf({
       tags: [
-        tag('interests', {
+        tagOf('interests', {
           kind: 'model',
           model: {
             method: 'affinity',
@@ -225,7 +189,7 @@ describe('evaluating tags and segments', () => {
   });
 
   it('scores a classifier with the model in defs.models, and is missing until one is trained for its version', () => {
-    const churn = tag('churn_risk', {
+    const churn = tagOf('churn_risk', {
       kind: 'model',
       model: {
         method: 'logistic',
@@ -249,29 +213,32 @@ describe('evaluating tags and segments', () => {
     };
     const person = (defs: AudienceDefinitions) =>
       profile({ age: 50 }, [[ORDERS, daily(defs, [1, 2, 3])]]);
-    const trained = definitions({ tags: [purchases, churn], models: [model] });
+    const trained = definitionsOf({ tags: [purchases, churn], models: [model] });
     // z = 0.5 + 1 * (50 - 40) / 10 - 2 * (3 - 2) / 1 = -0.5
     expect(evaluateBoth(person(trained), trained).tags.churn_risk).toBe(0.3775);
 
-    const untrained = definitions({ tags: [purchases, churn] });
+    const untrained = definitionsOf({ tags: [purchases, churn] });
     expect(evaluateBoth(person(untrained), untrained).tags.churn_risk).toBeNull();
-    const stale = definitions({ tags: [purchases, churn], models: [{ ...model, tagVersion: 2 }] });
+    const stale = definitionsOf({
+      tags: [purchases, churn],
+      models: [{ ...model, tagVersion: 2 }],
+    });
     expect(evaluateBoth(person(stale), stale).tags.churn_risk).toBeNull();
   });
 
   it('puts a segment after the tags it reads and lets segments read segments', () => {
-    const defs = definitions({
+    const defs = definitionsOf({
       tags: [purchases, lifecycle],
       segments: [
-        segment('active', { type: 'tag', tag: 'lifecycle', op: 'eq', value: 'active' }),
-        segment('active_in_paris', {
+        segmentOf('active', { type: 'tag', tag: 'lifecycle', op: 'eq', value: 'active' }),
+        segmentOf('active_in_paris', {
           type: 'all',
           conditions: [
             { type: 'segment', segment: 'active', member: true },
             { type: 'trait', trait: 'address.city', op: 'eq', value: 'Paris' },
           ],
         }),
-        segment('not_active', { type: 'segment', segment: 'active', member: false }),
+        segmentOf('not_active', { type: 'segment', segment: 'active', member: false }),
       ],
     });
     const person = profile({ address: { city: 'Paris' }, signed_up_at: daysAgo(400) }, [
@@ -282,13 +249,13 @@ describe('evaluating tags and segments', () => {
   });
 
   it('reads a tag reached again while it is being computed as missing, instead of looping', () => {
-    const defs = definitions({
+    const defs = definitionsOf({
       tags: [
-        tag('a', {
+        tagOf('a', {
           kind: 'dynamic',
           cases: [{ when: { type: 'tag', tag: 'b', op: 'not_exists' }, value: 'a saw no b' }],
         }),
-        tag('b', {
+        tagOf('b', {
           kind: 'dynamic',
           cases: [{ when: { type: 'tag', tag: 'a', op: 'not_exists' }, value: 'b saw no a' }],
         }),
@@ -299,7 +266,7 @@ describe('evaluating tags and segments', () => {
   });
 
   it('evaluates a draft condition through the definitions it reads, in both evaluators', () => {
-    const defs = definitions({ tags: [purchases, lifecycle] });
+    const defs = definitionsOf({ tags: [purchases, lifecycle] });
     const draft: Condition = {
       type: 'any',
       conditions: [
@@ -320,15 +287,15 @@ describe('evaluating tags and segments', () => {
   });
 
   it('computes only the chosen segments and the tags they read when asked to', () => {
-    const defs = definitions({
+    const defs = definitionsOf({
       tags: [
         purchases,
         lifecycle,
-        tag('plan', { kind: 'static', trait: 'plan', valueType: 'string' }),
+        tagOf('plan', { kind: 'static', trait: 'plan', valueType: 'string' }),
       ],
       segments: [
-        segment('buyers', { type: 'tag', tag: 'purchases_30d', op: 'gte', value: 1 }),
-        segment('pro', { type: 'tag', tag: 'plan', op: 'eq', value: 'pro' }),
+        segmentOf('buyers', { type: 'tag', tag: 'purchases_30d', op: 'gte', value: 1 }),
+        segmentOf('pro', { type: 'tag', tag: 'plan', op: 'eq', value: 'pro' }),
       ],
     });
     const compiled = compileAudience(defs, now, { segments: ['buyers'] });
@@ -344,7 +311,7 @@ describe('evaluating tags and segments', () => {
 });
 
 describe('nextCheckAt', () => {
-  const weekly = segment('ordered_this_week', {
+  const weekly = segmentOf('ordered_this_week', {
     type: 'event',
     event: 'Order Completed',
     within: { days: 7 },
@@ -354,7 +321,7 @@ describe('nextCheckAt', () => {
   });
 
   it('is the start of the local day the oldest bucket of a 7-day window leaves it', () => {
-    const defs = definitions({ segments: [weekly], timeZone: 'America/New_York' });
+    const defs = definitionsOf({ segments: [weekly], timeZone: 'America/New_York' });
     const buckets = daily(defs, [1, 3]);
     const result = evaluateBoth(profile({}, [[ORDERS, buckets]]), defs);
 
@@ -366,7 +333,7 @@ describe('nextCheckAt', () => {
   });
 
   it('is when a bucket dated after today becomes today, if that comes first', () => {
-    const defs = definitions({ segments: [weekly], timeZone: 'Asia/Shanghai' });
+    const defs = definitionsOf({ segments: [weekly], timeZone: 'Asia/Shanghai' });
     const result = evaluateBoth(profile({}, [[ORDERS, daily(defs, [-1, 2])]]), defs);
 
     const tomorrow = addDays(localDateKey(now, defs.timeZone), 1);
@@ -374,9 +341,9 @@ describe('nextCheckAt', () => {
   });
 
   it('is when a date leaves within_last_days, or arrives when it lies ahead', () => {
-    const defs = definitions({
+    const defs = definitionsOf({
       segments: [
-        segment('recent_signup', {
+        segmentOf('recent_signup', {
           type: 'trait',
           trait: 'signed_up_at',
           op: 'within_last_days',
@@ -394,8 +361,8 @@ describe('nextCheckAt', () => {
   });
 
   it('is null when nothing read depends on the clock', () => {
-    const defs = definitions({
-      segments: [segment('pro', { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' })],
+    const defs = definitionsOf({
+      segments: [segmentOf('pro', { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' })],
     });
     expect(evaluateBoth(profile({ plan: 'pro' }), defs).nextCheckAt).toBeNull();
   });

@@ -1,14 +1,7 @@
 import type { Condition } from './condition.js';
-import type { SegmentDefinition, TagDefinition, TagRule } from './definitions.js';
+import type { TagRule } from './definitions.js';
 import { dependentsOf, readsOf, transitiveDependentsOf } from './lineage.js';
-
-function tag(key: string, rule: TagRule): TagDefinition {
-  return { key, name: key, description: '', owner: '', rule };
-}
-
-function segment(key: string, condition: Condition): SegmentDefinition {
-  return { key, name: key, description: '', owner: '', condition };
-}
+import { segmentOf, tagOf } from './test-definitions.js';
 
 function dynamicOn(condition: Condition): TagRule {
   return { kind: 'dynamic', cases: [{ when: condition, value: 'yes' }] };
@@ -17,7 +10,7 @@ function dynamicOn(condition: Condition): TagRule {
 describe('readsOf', () => {
   it('lists the events, traits, tags and segments a segment reads, sorted and once each', () => {
     const reads = readsOf(
-      segment('buyers', {
+      segmentOf('buyers', {
         type: 'all',
         conditions: [
           { type: 'trait', trait: 'plan', op: 'eq', value: 'pro' },
@@ -50,7 +43,7 @@ describe('readsOf', () => {
   });
 
   it('counts a classifier as reading its features and its outcome', () => {
-    const churn = tag('churn_risk', {
+    const churn = tagOf('churn_risk', {
       kind: 'model',
       model: {
         method: 'logistic',
@@ -76,7 +69,7 @@ describe('readsOf', () => {
   });
 
   it('counts an affinity model as reading its event and a static tag its trait', () => {
-    const affinity = tag('interests', {
+    const affinity = tagOf('interests', {
       kind: 'model',
       model: {
         method: 'affinity',
@@ -90,7 +83,7 @@ describe('readsOf', () => {
     });
     expect(readsOf(affinity).events).toEqual(['Product Viewed']);
     expect(
-      readsOf(tag('plan', { kind: 'static', trait: 'plan', valueType: 'string' })).traits,
+      readsOf(tagOf('plan', { kind: 'static', trait: 'plan', valueType: 'string' })).traits,
     ).toEqual(['plan']);
   });
 });
@@ -99,18 +92,18 @@ describe('dependentsOf and transitiveDependentsOf', () => {
   // orders_30d <- big_buyer (tag) <- loyal (segment) <- vip_loyal (segment); journeys read both.
   const all = {
     tags: [
-      tag('orders_30d', {
+      tagOf('orders_30d', {
         kind: 'behavioral',
         event: 'Order',
         aggregate: 'count',
         within: { days: 30 },
       }),
-      tag('big_buyer', dynamicOn({ type: 'tag', tag: 'orders_30d', op: 'gte', value: 5 })),
-      tag('unrelated', { kind: 'static', trait: 'plan', valueType: 'string' }),
+      tagOf('big_buyer', dynamicOn({ type: 'tag', tag: 'orders_30d', op: 'gte', value: 5 })),
+      tagOf('unrelated', { kind: 'static', trait: 'plan', valueType: 'string' }),
     ],
     segments: [
-      segment('loyal', { type: 'tag', tag: 'big_buyer', op: 'eq', value: 'yes' }),
-      segment('vip_loyal', {
+      segmentOf('loyal', { type: 'tag', tag: 'big_buyer', op: 'eq', value: 'yes' }),
+      segmentOf('vip_loyal', {
         type: 'all',
         conditions: [
           { type: 'segment', segment: 'loyal', member: true },
@@ -178,8 +171,8 @@ describe('dependentsOf and transitiveDependentsOf', () => {
   it('stops on a cycle of reads and never lists the target as its own dependent', () => {
     const cyclic = {
       tags: [
-        tag('a', dynamicOn({ type: 'tag', tag: 'b', op: 'exists' })),
-        tag('b', dynamicOn({ type: 'tag', tag: 'a', op: 'exists' })),
+        tagOf('a', dynamicOn({ type: 'tag', tag: 'b', op: 'exists' })),
+        tagOf('b', dynamicOn({ type: 'tag', tag: 'a', op: 'exists' })),
       ],
       segments: [],
       journeys: [],
@@ -193,8 +186,8 @@ describe('dependentsOf and transitiveDependentsOf', () => {
 
   it('does not mistake a tag and a segment sharing a key', () => {
     const shared = {
-      tags: [tag('vip', { kind: 'static', trait: 'vip', valueType: 'boolean' })],
-      segments: [segment('reader', { type: 'segment', segment: 'vip', member: true })],
+      tags: [tagOf('vip', { kind: 'static', trait: 'vip', valueType: 'boolean' })],
+      segments: [segmentOf('reader', { type: 'segment', segment: 'vip', member: true })],
       journeys: [],
     };
     expect(dependentsOf({ kind: 'tag', key: 'vip' }, shared).segments).toEqual([]);

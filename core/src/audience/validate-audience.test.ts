@@ -8,14 +8,7 @@ import type {
   TagRule,
 } from './definitions.js';
 import { validateAudience } from './validate-audience.js';
-
-function tag(key: string, rule: TagRule): TagDefinition {
-  return { key, name: key, description: '', owner: '', rule };
-}
-
-function segment(key: string, condition: Condition): SegmentDefinition {
-  return { key, name: key, description: '', owner: '', condition };
-}
+import { segmentOf, tagOf } from './test-definitions.js';
 
 const interests: AffinityModel = {
   method: 'affinity',
@@ -29,25 +22,25 @@ const interests: AffinityModel = {
 const hasPlan: Condition = { type: 'trait', trait: 'plan', op: 'exists' };
 
 const tags: TagDefinition[] = [
-  tag('plan', { kind: 'static', trait: 'plan', valueType: 'string' }),
-  tag('ltv', { kind: 'static', trait: 'ltv', valueType: 'number' }),
-  tag('vip', { kind: 'static', trait: 'vip', valueType: 'boolean' }),
-  tag('signed_up', { kind: 'static', trait: 'signed_up_at', valueType: 'date' }),
-  tag('orders_30d', {
+  tagOf('plan', { kind: 'static', trait: 'plan', valueType: 'string' }),
+  tagOf('ltv', { kind: 'static', trait: 'ltv', valueType: 'number' }),
+  tagOf('vip', { kind: 'static', trait: 'vip', valueType: 'boolean' }),
+  tagOf('signed_up', { kind: 'static', trait: 'signed_up_at', valueType: 'date' }),
+  tagOf('orders_30d', {
     kind: 'behavioral',
     event: 'Order',
     aggregate: 'count',
     within: { days: 30 },
   }),
-  tag('stage', {
+  tagOf('stage', {
     kind: 'dynamic',
     cases: [{ when: { type: 'tag', tag: 'orders_30d', op: 'gt', value: 3 }, value: 'active' }],
     otherwise: 'new',
   }),
-  tag('interests', { kind: 'model', model: interests }),
+  tagOf('interests', { kind: 'model', model: interests }),
 ];
 const segments: SegmentDefinition[] = [
-  segment('active', {
+  segmentOf('active', {
     type: 'all',
     conditions: [
       { type: 'tag', tag: 'stage', op: 'eq', value: 'active' },
@@ -188,7 +181,7 @@ describe('validateAudience', () => {
     ],
   ])('refuses a segment condition with %s', (_, condition, code, path) => {
     it(`as condition.${code} at its path`, () => {
-      const checked = segment('checked', condition);
+      const checked = segmentOf('checked', condition);
       expect(validateAudience({ tags, segments: [...segments, checked] })).toEqual([
         expect.objectContaining({
           code: `condition.${code}`,
@@ -200,7 +193,7 @@ describe('validateAudience', () => {
   });
 
   it(`accepts groups nested exactly ${MAX_CONDITION_DEPTH} deep`, () => {
-    const deepest = segment('deep', nested(MAX_CONDITION_DEPTH));
+    const deepest = segmentOf('deep', nested(MAX_CONDITION_DEPTH));
     expect(validateAudience({ tags, segments: [deepest] })).toEqual([]);
   });
 
@@ -274,7 +267,7 @@ describe('validateAudience', () => {
     ],
   ])('refuses a tag with %s', (_, rule, code, path) => {
     it(`as ${code} at its path`, () => {
-      const issues = validateAudience({ tags: [...tags, tag('checked', rule)], segments });
+      const issues = validateAudience({ tags: [...tags, tagOf('checked', rule)], segments });
       expect(issues).toEqual([
         expect.objectContaining({ code, path, subject: { kind: 'tag', key: 'checked' } }),
       ]);
@@ -282,18 +275,18 @@ describe('validateAudience', () => {
   });
 
   it('accepts a classifier on number and boolean features', () => {
-    const churn = tag('churn', classifier([{ tag: 'ltv' }, { tag: 'vip' }, { trait: 'age' }]));
+    const churn = tagOf('churn', classifier([{ tag: 'ltv' }, { tag: 'vip' }, { trait: 'age' }]));
     expect(validateAudience({ tags: [...tags, churn], segments })).toEqual([]);
   });
 
   it('reports each tag on a cycle once, at its read into the cycle, naming the cycle', () => {
     const cyclic = [
-      tag('a', {
+      tagOf('a', {
         kind: 'dynamic',
         cases: [{ when: { type: 'tag', tag: 'b', op: 'exists' }, value: 1 }],
       }),
-      tag('b', classifier([{ tag: 'ltv' }, { tag: 'c' }])),
-      tag('c', {
+      tagOf('b', classifier([{ tag: 'ltv' }, { tag: 'c' }])),
+      tagOf('c', {
         kind: 'dynamic',
         cases: [
           {
@@ -320,7 +313,7 @@ describe('validateAudience', () => {
   });
 
   it('refuses a classifier whose outcome reads its own score', () => {
-    const churn = tag(
+    const churn = tagOf(
       'churn',
       classifier([{ tag: 'ltv' }], { type: 'tag', tag: 'churn', op: 'gt', value: 0.5 }),
     );
@@ -335,11 +328,11 @@ describe('validateAudience', () => {
 
   it('refuses segments that read each other', () => {
     const loop = [
-      segment('s1', {
+      segmentOf('s1', {
         type: 'any',
         conditions: [hasPlan, { type: 'segment', segment: 's2', member: true }],
       }),
-      segment('s2', { type: 'segment', segment: 's1', member: false }),
+      segmentOf('s2', { type: 'segment', segment: 's1', member: false }),
     ];
     const issues = validateAudience({ tags, segments: [...segments, ...loop] });
     expect(issues.map(({ code, path, subject }) => ({ code, path, key: subject.key }))).toEqual([
@@ -349,11 +342,11 @@ describe('validateAudience', () => {
   });
 
   it('refuses a tag and a segment reading each other, naming the kinds in the cycle', () => {
-    const both = tag('both', {
+    const both = tagOf('both', {
       kind: 'dynamic',
       cases: [{ when: { type: 'segment', segment: 'loop', member: true }, value: 'yes' }],
     });
-    const loop = segment('loop', tagIs('both', 'eq', 'yes'));
+    const loop = segmentOf('loop', tagIs('both', 'eq', 'yes'));
     const issues = validateAudience({ tags: [...tags, both], segments: [...segments, loop] });
     expect(issues).toEqual([
       {
@@ -372,7 +365,7 @@ describe('validateAudience', () => {
   });
 
   it('accepts a tag reading a segment that does not read it back', () => {
-    const member = tag('member', {
+    const member = tagOf('member', {
       kind: 'dynamic',
       cases: [{ when: { type: 'segment', segment: 'active', member: true }, value: true }],
       otherwise: false,
