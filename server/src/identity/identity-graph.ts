@@ -24,6 +24,15 @@ export interface LinkContext extends ResolveContext {
 const MAX_ATTEMPTS = 4;
 
 /**
+ * How long an identity may point at a profile that does not exist before it counts as left
+ * behind by a crash. A younger one belongs to a request that has claimed it and is about to
+ * insert the profile: taking it over would split that person in two.
+ */
+const IN_FLIGHT_MS = 30_000;
+/** How long a link waits, in total, for an in-flight profile to appear. */
+const IN_FLIGHT_WAIT_MS = 5_000;
+
+/**
  * Links one message's identifiers into the graph: adopts the profile that holds them, merges
  * the profiles they join when the rules allow it (and records a refusal when not), and adds new
  * identifiers within each type's limit. An identifier that would break a limit (a second user
@@ -59,11 +68,16 @@ export class IdentityGraph {
     plan: LinkPlan,
     context: LinkContext,
   ): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
+    const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (let attempt = 1; ;) {
       try {
         return await this.linkOnce(workspaceId, plan, context);
       } catch (error) {
-        if (!(error instanceof ClaimLost) || attempt >= MAX_ATTEMPTS) throw error;
+        if (error instanceof ProfileInFlight && Date.now() < waitUntil) {
+          await sleep(20);
+          continue;
+        }
+        if (!(error instanceof ClaimLost) || ++attempt > MAX_ATTEMPTS) throw error;
       }
     }
   }
@@ -85,7 +99,8 @@ export class IdentityGraph {
         }),
       ).values(),
     ];
-    // An identity whose profile was never written (a crash between the two) is up for grabs.
+    // An identity whose profile was never written (a crash between the two) is up for grabs,
+    // once it is old enough that its claimant cannot still be about to write it.
     const unowned = plan.identifiers.filter((id) => !ownerOf(id));
     const dangling = new Map(
       unowned.flatMap((id) => {
@@ -93,6 +108,7 @@ export class IdentityGraph {
         return owner === undefined ? [] : [[key(id), owner] as const];
       }),
     );
+    if (dangling.size > 0) await this.refuseInFlight([...dangling.keys()]);
     const context = { ...linkContext, dangling };
 
     if (involved.length === 0) return this.create(workspaceId, unowned, context);
@@ -116,6 +132,15 @@ export class IdentityGraph {
       }
     }
     return this.join(workspaceId, target, unowned, plan, context);
+  }
+
+  /** Throws ProfileInFlight when an identity was claimed too recently to count as abandoned. */
+  private async refuseInFlight(keys: string[]): Promise<void> {
+    const young = await this.db.identities.findOne(
+      { _id: { $in: keys }, createdAt: { $gt: new Date(Date.now() - IN_FLIGHT_MS) } },
+      { projection: { _id: 1 } },
+    );
+    if (young) throw new ProfileInFlight();
   }
 
   /** A person seen for the first time: a profile with as many identifiers as the limits allow. */
@@ -205,6 +230,15 @@ interface ClaimContext extends LinkContext {
   /** Identity keys that point at a profile that does not exist, with that profile id. */
   dangling: Map<string, string>;
 }
+
+/** An identity points at a profile its claimant has not inserted yet: wait for it. */
+class ProfileInFlight extends Error {
+  constructor() {
+    super('an identity belongs to a profile that is still being created');
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class ClaimLost extends Error {
   constructor() {

@@ -146,4 +146,63 @@ describe('identity graph', () => {
     expect(live.get(anonymous!._id)?._id).toBe(survivor!._id);
     expect(survivor!.mergedFrom).toContain(anonymous!._id);
   });
+
+  describe('an identity whose profile is not written yet', () => {
+    async function claimWithoutProfile(workspaceId: string, createdAt: Date) {
+      const profileId = `prf_pending_${createdAt.getTime()}`;
+      await stack.store.identities.insertOne({
+        _id: identityDocId(workspaceId, 'user_id', 'u1'),
+        workspaceId,
+        type: 'user_id',
+        value: 'u1',
+        profileId,
+        createdAt,
+      });
+      return profileId;
+    }
+    const identify = (workspaceId: string) =>
+      ingestor.ingest(
+        workspaceId,
+        [TrackingMessage.parse({ type: 'identify', userId: 'u1', anonymousId: 'a1' })],
+        { source: 'server' },
+      );
+
+    it('waits for a claimant that is still writing it, instead of taking the identity', async () => {
+      const { workspaceId } = await createWorkspace(stack.store, 'in-flight');
+      const pending = await claimWithoutProfile(workspaceId, new Date());
+      const linking = identify(workspaceId);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await stack.store.profiles.insertOne({
+        _id: pending,
+        workspaceId,
+        traits: {},
+        identities: [{ type: 'user_id', value: 'u1' }],
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+      await linking;
+      expect((await personOf(workspaceId, 'user_id:u1'))?._id).toBe(pending);
+      expect((await personOf(workspaceId, 'anonymous_id:a1'))?._id).toBe(pending);
+    });
+
+    it('takes over an identity left behind by a crash when linking it to a known person', async () => {
+      const { workspaceId } = await createWorkspace(stack.store, 'abandoned');
+      await ingestor.ingest(
+        workspaceId,
+        [TrackingMessage.parse({ type: 'track', event: 'Viewed', anonymousId: 'a1' })],
+        { source: 'server' },
+      );
+      const anonymous = await personOf(workspaceId, 'anonymous_id:a1');
+      await claimWithoutProfile(workspaceId, new Date(Date.now() - 3_600_000));
+      await identify(workspaceId);
+      const person = await personOf(workspaceId, 'user_id:u1');
+      expect(person?._id).toBe(anonymous!._id);
+      expect(person?.identities).toEqual(
+        expect.arrayContaining([
+          { type: 'user_id', value: 'u1' },
+          { type: 'anonymous_id', value: 'a1' },
+        ]),
+      );
+    });
+  });
 });
