@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { EventName } from '../journey/definition.js';
+import { EventName } from '../event-name.js';
 
 /**
  * Keys of tags and segments: chosen by the marketer, stable, and safe as stored document keys
@@ -64,7 +64,7 @@ function withPredicate<T extends z.ZodRawShape>(shape: T) {
 /** A filter on one event property, e.g. `{ property: 'price', op: 'gt', value: 100 }`. */
 export const PropertyFilter = withPredicate({
   property: FieldPath,
-}) as unknown as z.ZodType<PropertyFilter>;
+}) as unknown as z.ZodType<PropertyFilter, PropertyFilter>;
 export type PropertyFilter = { property: FieldPath } & Predicate;
 
 /**
@@ -120,7 +120,7 @@ export type Condition =
   | SegmentCondition;
 export type ConditionType = Condition['type'];
 
-export const Condition: z.ZodType<Condition> = z.lazy(
+export const Condition: z.ZodType<Condition, Condition> = z.lazy(
   () =>
     z.discriminatedUnion('type', [
       z.strictObject({ type: z.literal('all'), conditions: z.array(Condition).min(1).max(50) }),
@@ -141,7 +141,7 @@ export const Condition: z.ZodType<Condition> = z.lazy(
         segment: AudienceKey,
         member: z.boolean().default(true),
       }),
-    ]) as unknown as z.ZodType<Condition>,
+    ]) as unknown as z.ZodType<Condition, Condition>,
 );
 
 /** The deepest nesting of `all`, `any` and `not` a stored condition may have. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { EventName } from '../journey/definition.js';
+import { EventName } from '../event-name.js';
 import {
   Aggregate,
   AudienceKey,

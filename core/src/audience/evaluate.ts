@@ -1,4 +1,10 @@
-import type { Condition, Predicate } from './condition.js';
+import type {
+  AllCondition,
+  AnyCondition,
+  Condition,
+  NotCondition,
+  Predicate,
+} from './condition.js';
 import type {
   AudienceDefinitions,
   AudienceProfile,
@@ -14,11 +20,14 @@ import { LocalCalendar } from './local-calendar.js';
 import { asDate, readPath, testPredicate } from './predicate.js';
 import { computeTagValue, type TagScope } from './tag-values.js';
 
+/** A condition that reads one value of the profile: anything but `all`, `any` and `not`. */
+export type LeafCondition = Exclude<Condition, AllCondition | AnyCondition | NotCondition>;
+
 /**
  * The reference evaluator: walks the condition tree of one profile, computing tags and
  * segments on first use. `compileAudience` must give the same answers, only faster.
  */
-class Evaluation implements TagScope {
+export class Evaluation implements TagScope {
   readonly next: NextCheck;
   private readonly calendar: LocalCalendar;
   private readonly tags = new Map<string, TagValue>();
@@ -65,18 +74,33 @@ class Evaluation implements TagScope {
         return condition.conditions.some((child) => this.test(child));
       case 'not':
         return !this.test(condition.condition);
-      case 'trait':
-        return this.holds(condition, this.trait(condition.trait));
-      case 'tag':
-        return this.holds(condition, this.tag(condition.tag));
-      case 'segment':
-        return this.member(condition.segment) === condition.member;
+      default:
+        return this.leaf(condition).result;
+    }
+  }
+
+  /** What one leaf read of the profile and whether it holds; explanations show both. */
+  leaf(condition: LeafCondition): { input: unknown; result: boolean } {
+    switch (condition.type) {
+      case 'trait': {
+        const input = this.trait(condition.trait);
+        return { input, result: this.holds(condition, input) };
+      }
+      case 'tag': {
+        const input = this.tag(condition.tag);
+        return { input, result: this.holds(condition, input) };
+      }
+      case 'segment': {
+        const input = this.member(condition.segment);
+        return { input, result: input === condition.member };
+      }
       case 'event': {
         const { buckets, keys } = this.counter(
           eventConditionSpec(condition),
           condition.within.days,
         );
-        return this.holds(condition, aggregateBuckets(buckets, condition.aggregate, keys));
+        const input = aggregateBuckets(buckets, condition.aggregate, keys);
+        return { input, result: this.holds(condition, input) };
       }
     }
   }

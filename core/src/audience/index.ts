@@ -11,6 +11,7 @@ export * from './definition-diff.js';
 export * from './lineage.js';
 export * from './tag-value-types.js';
 export * from './validate-audience.js';
-export { evaluateProfile, evaluateCondition } from './evaluate.js';
+export { evaluateProfile, evaluateCondition, type LeafCondition } from './evaluate.js';
 export { compileAudience, compileCondition, type CompiledAudience } from './compile.js';
 export { audienceQuery } from './pushdown.js';
+export * from './explain.js';

@@ -61,6 +61,37 @@ export function validateAudience(input: {
   return issues;
 }
 
+/**
+ * The checks `validateAudience` runs on a condition, for a condition stored elsewhere (a journey
+ * split): `path` is where it sits, `tagTypes` and `segments` what its leaves may read.
+ */
+export function conditionIssues(
+  condition: Condition,
+  path: Path,
+  known: { tagTypes: Map<string, TagValueType>; segments: Set<string> },
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  checkCondition(condition, path, {
+    ...known,
+    report: (code, issuePath, message) => issues.push({ code, path: issuePath, message }),
+  });
+  return issues;
+}
+
+/** The checks `validateAudience` runs on event property filters, for filters stored elsewhere. */
+export function propertyFilterIssues(
+  where: PropertyFilter[] | undefined,
+  path: Path,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  checkFilters(where, path, {
+    tagTypes: new Map(),
+    segments: new Set(),
+    report: (code, issuePath, message) => issues.push({ code, path: issuePath, message }),
+  });
+  return issues;
+}
+
 function checkTagRule(rule: TagRule, path: Path, checker: Checker): void {
   switch (rule.kind) {
     case 'static':

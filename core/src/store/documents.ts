@@ -5,7 +5,9 @@ import type { CounterBuckets } from '../audience/context.js';
 import type { TagValue } from '../audience/definitions.js';
 import type { IdentitySettings, SourceKind } from '../identity/settings.js';
 import type { JourneyDefinition } from '../journey/definition.js';
+import type { JourneyVersionDiff } from '../journey/version-diff.js';
 import type { MessageType } from '../tracking.js';
+import type { Author } from './audience.js';
 
 /**
  * Every document carries `workspaceId`. Hot documents have natural composite `_id`s so that
@@ -131,12 +133,20 @@ export interface EventDoc {
   sentAt?: Date;
   /** Journeys this event should enter the person into, until their runs are started. */
   pendingJourneys?: string[];
+  /** Set until the event was delivered to the journey runs listening for it. */
+  signalsPending?: boolean;
   /** Set until the profile's counters include this event, so a retried message counts it. */
   countersPending?: boolean;
 }
 
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'stopped';
 
+/**
+ * A journey: its editable draft and which published version people enter. Publishes claim
+ * their version's `_id` and status changes their `statusChanges` entry's `_id`, so of racing
+ * requests exactly one applies: `draft` → `live` by publishing; `live` ⇄ `paused`; either →
+ * `stopped` for good.
+ */
 export interface JourneyDoc {
   _id: string;
   workspaceId: string;
@@ -149,6 +159,28 @@ export interface JourneyDoc {
   entryEvents: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** Who made the last change; missing on journeys written before authors were recorded. */
+  updatedBy?: Author;
+  /** When `status` last changed. */
+  statusChangedAt?: Date;
+  /** Status changes so far (pause, resume, stop); the next one claims number + 1. */
+  statusChanges?: number;
+  /** People entered so far, on every version; what `settings.entryCap` is checked against. */
+  entryCount?: number;
+}
+
+/**
+ * One pause, resume or stop of a journey, `_id` `journeyId:<n>`: inserting it claims the
+ * change, since FerretDB cannot apply a conditional update atomically under a race.
+ */
+export interface JourneyStatusChangeDoc {
+  _id: string;
+  workspaceId: string;
+  journeyId: string;
+  from: JourneyStatus;
+  to: JourneyStatus;
+  at: Date;
+  by: Author;
 }
 
 /** `_id` is `journeyId:v<version>`; inserted once and never updated. */
@@ -159,10 +191,19 @@ export interface JourneyVersionDoc {
   version: number;
   definition: JourneyDefinition;
   notes: string | null;
+  /** Who published it; missing on versions published before authors were recorded. */
+  author?: Author;
+  /** What changed against the version before; null for the first version. */
+  changes?: JourneyVersionDiff | null;
+  /** Set when this version republished an earlier version's definition. */
+  rolledBackFrom?: number;
   publishedAt: Date;
 }
 
-/** `_id` is the side effect's idempotency key. */
+/**
+ * One send from a journey (a message node through a channel, or a webhook node); `_id` is the
+ * side effect's idempotency key, so a retried send finds the first attempt's document.
+ */
 export interface MessageDoc {
   _id: string;
   workspaceId: string;
@@ -170,10 +211,31 @@ export interface MessageDoc {
   journeyVersion: number;
   nodeId: string;
   profileId: string;
-  channel: 'webhook';
-  status: 'sending' | 'sent' | 'failed';
+  /** `webhook` for a webhook node; a channel key for a message node. */
+  channel: string;
+  channelType?: 'webhook' | 'email' | 'sms' | 'push';
+  template?: string;
+  /** Sent past the contact policy (receipts, password resets). */
+  transactional?: boolean;
+  /**
+   * `suppressed` sends were stopped by the contact policy or consent; `reason` says which rule.
+   * A suppressed send with `until` is deferred: the run sends again then, under the same key.
+   */
+  status: 'sending' | 'sent' | 'failed' | 'suppressed';
+  reason?: string;
+  until?: Date;
+  /** Every deferral, kept after the send goes out, so the delay stays explainable. */
+  deferrals?: { reason: string; until: Date; at: Date }[];
+  /** The local day whose contact ledger counted this send (frequency caps), once counted. */
+  ledgerDay?: string;
+  /** The epoch minute whose send-rate slot this send holds, once reserved. */
+  rateMinute?: number;
   attempts: number;
-  request: { method: string; url: string };
+  /** Where a webhook node called; message sends record `to` instead. */
+  request?: { method: string; url: string };
+  /** The address the channel sent to (an email address, a phone number, a profile id). */
+  to?: string;
+  providerMessageId?: string;
   response?: { status: number; body: string };
   error?: string;
   createdAt: Date;
@@ -188,6 +250,7 @@ export interface Collections {
   events: Collection<EventDoc>;
   journeys: Collection<JourneyDoc>;
   journeyVersions: Collection<JourneyVersionDoc>;
+  journeyStatusChanges: Collection<JourneyStatusChangeDoc>;
   messages: Collection<MessageDoc>;
   identitySettings: Collection<IdentitySettingsDoc>;
   merges: Collection<MergeDoc>;
@@ -202,6 +265,7 @@ export function collections(db: Db): Collections {
     events: db.collection('events'),
     journeys: db.collection('journeys'),
     journeyVersions: db.collection('journey_versions'),
+    journeyStatusChanges: db.collection('journey_status_changes'),
     messages: db.collection('messages'),
     identitySettings: db.collection('identity_settings'),
     merges: db.collection('merges'),
