@@ -13,6 +13,7 @@ import {
   ensureNodeModules,
   ensurePostgres,
   ensureTemporal,
+  ensureTemporalTestServer,
 } from './lib/tools.mjs';
 
 const args = process.argv.slice(2);
@@ -20,6 +21,7 @@ try {
   ensureNodeModules();
   ensureFerretdb();
   ensureTemporal();
+  process.env.JUNCTION_TEMPORAL_TEST_SERVER = ensureTemporalTestServer();
   process.env.JUNCTION_COMPOSE_CHECK = ensureComposeCheck();
   process.env.CHROMIUM_PATH = ensureChromium();
   process.env.JUNCTION_POSTGRES_BIN_DIR = ensurePostgres();

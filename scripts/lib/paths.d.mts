@@ -6,3 +6,5 @@ export const TEMPORAL_CLI_VERSION: string;
 export const FERRETDB_VERSION: string;
 export const FERRETDB_BIN: string;
 export const TEMPORAL_BIN: string;
+export const TEMPORAL_TEST_SERVER_VERSION: string;
+export const TEMPORAL_TEST_SERVER_BIN: string;

@@ -17,3 +17,12 @@ export const TEMPORAL_BIN = path.join(
   'bin',
   'temporal',
 );
+
+export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
+/** Launcher of Temporal's Java time-skipping test server: `temporal-test-server <port>`. */
+export const TEMPORAL_TEST_SERVER_BIN = path.join(
+  TOOLS_DIR,
+  `temporal-test-server-${TEMPORAL_TEST_SERVER_VERSION}`,
+  'bin',
+  'temporal-test-server',
+);

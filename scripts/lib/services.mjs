@@ -116,6 +116,7 @@ const SEARCH_ATTRIBUTES = [
   'JunctionJourneyId=Keyword',
   'JunctionJourneyVersion=Int',
   'JunctionProfileId=Keyword',
+  'JunctionNodeId=Keyword',
 ];
 
 export async function startTemporal({ bin, port, httpPort, uiPort, dbFile, logFile }) {

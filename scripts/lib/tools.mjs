@@ -17,6 +17,8 @@ import {
   ROOT,
   TEMPORAL_BIN,
   TEMPORAL_CLI_VERSION,
+  TEMPORAL_TEST_SERVER_BIN,
+  TEMPORAL_TEST_SERVER_VERSION,
   TOOLS_DIR,
 } from './paths.mjs';
 import { findPostgresBinDir } from './postgres.mjs';
@@ -252,4 +254,71 @@ export function ensurePostgres() {
   const installed = findPostgresBinDir();
   if (!installed) throw new Error('postgresql installed, but its server programs were not found');
   return installed;
+}
+
+/** Names the test server (and a silent slf4j binding) for Maven to resolve with its jars. */
+const TEST_SERVER_POM = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.junction.tools</groupId>
+  <artifactId>temporal-test-server-jars</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId>
+      <artifactId>temporal-test-server</artifactId>
+      <version>${TEMPORAL_TEST_SERVER_VERSION}</version>
+    </dependency>
+    <dependency>
+      <groupId>org.slf4j</groupId>
+      <artifactId>slf4j-nop</artifactId>
+      <version>1.7.36</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+
+// The SDK starts the launcher with the port as its only argument and later kills that very
+// process, so the shell must become the JVM (exec) or a killed launcher would orphan it.
+// SerialGC and C1 only: the SDK allows five seconds for the server to answer.
+const TEST_SERVER_LAUNCHER = `#!/bin/sh
+# Temporal's Java time-skipping test server ${TEMPORAL_TEST_SERVER_VERSION}: temporal-test-server <port>
+lib="$(dirname "$0")/../lib"
+exec "\${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \\
+  -cp "$lib/*" io.temporal.testserver.TestServer "$@"
+`;
+
+/**
+ * Temporal's Java time-skipping test server (Maven Central `io.temporal:temporal-test-server`):
+ * Maven copies its runtime jars into the tools cache next to a launcher script, once per version.
+ */
+export function ensureTemporalTestServer() {
+  const home = path.dirname(path.dirname(TEMPORAL_TEST_SERVER_BIN));
+  const stampFile = path.join(home, 'stamp');
+  const stamp = createHash('sha256')
+    .update(TEST_SERVER_POM + TEST_SERVER_LAUNCHER)
+    .digest('hex');
+  if (existsSync(TEMPORAL_TEST_SERVER_BIN) && stampMatches(stampFile, stamp)) {
+    return TEMPORAL_TEST_SERVER_BIN;
+  }
+  if (!commandExists('mvn')) aptInstall('maven', 'the time-skipping workflow tests');
+  step(`resolving Temporal test server ${TEMPORAL_TEST_SERVER_VERSION} with Maven`);
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(path.dirname(TEMPORAL_TEST_SERVER_BIN), { recursive: true });
+  writeFileSync(path.join(home, 'pom.xml'), TEST_SERVER_POM);
+  run(
+    'mvn',
+    [
+      '--batch-mode',
+      '--quiet',
+      'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${path.join(home, 'lib')}`,
+    ],
+    { cwd: home },
+  );
+  writeFileSync(TEMPORAL_TEST_SERVER_BIN, TEST_SERVER_LAUNCHER, { mode: 0o755 });
+  writeFileSync(stampFile, stamp);
+  return TEMPORAL_TEST_SERVER_BIN;
 }

@@ -1,4 +1,12 @@
-import type { ConnectorPageResult, ConnectorRunRef, JourneyDefinition } from '@junction/core';
+import type {
+  ClockOf,
+  Condition,
+  ConditionTrace,
+  ConnectorPageResult,
+  ConnectorRunRef,
+  JourneyDefinition,
+} from '@junction/core';
+import type { JourneyRunDoc, StepRecord } from '@junction/core/store';
 
 /** What a webhook node asks the workers to do; `key` makes the call idempotent. */
 export interface WebhookCall {
@@ -8,7 +16,8 @@ export interface WebhookCall {
   version: number;
   nodeId: string;
   profileId: string;
-  entryEventId: string;
+  /** The stored event that entered the person, when one did; sent in the body. */
+  entryEventId?: string;
   url: string;
   method: 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string> | undefined;
@@ -18,6 +27,61 @@ export interface WebhookOutcome {
   status: number;
   /** True when an earlier attempt already delivered it and this call sent nothing. */
   deduplicated: boolean;
+}
+
+/** Who a node acts on, in which run: what every journey activity receives. */
+export interface RunRef {
+  /** The workflow id. */
+  runId: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  profileId: string;
+  entryId: string;
+}
+
+/** A message node's send; the contact policy and the channel adapter run inside. */
+export interface MessageSend extends RunRef {
+  key: string;
+  nodeId: string;
+  channel: string;
+  template: string;
+  transactional: boolean;
+  /** The journey's send-rate limit, when it has one. */
+  perMinute: number | null;
+  entryEventId?: string;
+}
+
+/**
+ * `sent` (or already sent by an earlier attempt); `suppressed` with the rule that stopped it;
+ * `deferred` when quiet hours or the rate limit move it to `until` (the workflow sleeps, then
+ * sends again with the same key); `failed` after the channel refused it for good.
+ */
+export type MessageOutcome =
+  | { status: 'sent'; messageId: string; deduplicated: boolean }
+  | { status: 'suppressed'; reason: string }
+  | { status: 'deferred'; reason: string; until: string }
+  | { status: 'failed'; reason: string };
+
+/** A split's conditions evaluated on the person now, in order. */
+export interface SplitEvaluation {
+  /** Index of the first condition that holds, or -1. */
+  matched: number;
+  /** Every condition evaluated (up to the first match), with its inputs. */
+  traces: ConditionTrace[][];
+}
+
+/** Progress of a run to store: steps since the last flush and where the person is now. */
+export interface RunProgress extends RunRef {
+  steps: StepRecord[];
+  nodeId: string;
+  since: string;
+  status: JourneyRunDoc['status'];
+  exitReason?: JourneyRunDoc['exitReason'];
+  /** A/B assignments made since the last flush. */
+  assignments?: { nodeId: string; variant: string; at: string }[];
+  /** Goal conversions since the last flush. */
+  conversions?: { nodeId: string; eventId: string; event: string; revenue?: number; at: string }[];
 }
 
 /**
@@ -30,7 +94,29 @@ export interface JourneyActivities {
     journeyId: string;
     version: number;
   }): Promise<JourneyDefinition>;
+  /** Stores steps, counts and position; idempotent on the steps' `seq` (a local activity). */
+  recordRunProgress(progress: RunProgress): Promise<void>;
+  /**
+   * Local time computations need a clock: the person's time zone (falling back to the
+   * workspace's), or with `clock: 'workspace'` the workspace's own.
+   */
+  personTimeZone(ref: RunRef & { clock?: ClockOf }): Promise<string>;
+  evaluateSplit(
+    input: RunRef & { nodeId: string; conditions: Condition[] },
+  ): Promise<SplitEvaluation>;
+  sendMessage(send: MessageSend): Promise<MessageOutcome>;
   callWebhook(call: WebhookCall): Promise<WebhookOutcome>;
+  updateProfile(
+    input: RunRef & {
+      key: string;
+      nodeId: string;
+      set: Record<string, string | number | boolean | null>;
+    },
+  ): Promise<void>;
+  /** Enters the person into another journey under its own entry rules. */
+  jumpToJourney(
+    input: RunRef & { key: string; nodeId: string; targetJourneyId: string },
+  ): Promise<{ entered: boolean; reason?: string }>;
 }
 
 /** The activities a connector sync calls; each records its progress on the connector. */
