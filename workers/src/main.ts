@@ -10,13 +10,19 @@ import {
 } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 
-import { JOURNEY_TASK_QUEUE } from '@junction/core';
-import { audienceCollections, collections, connectorCollection } from '@junction/core/store';
+import {
+  audienceCollections,
+  collections,
+  connectorCollection,
+  journeyCollections,
+} from '@junction/core/store';
 import { audienceTaskQueue, createAudience } from '@junction/server/audience';
 import { ConnectorRunLog, connectorTaskQueue } from '@junction/server/connectors';
 import { createIngestor } from '@junction/server/ingest';
+import { createJourneys, journeyTaskQueue } from '@junction/server/journeys';
 
 import { createActivities } from './activities/index.js';
+import { defaultChannelAdapters } from './channels/index.js';
 import { createLogger } from './logger.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
@@ -41,17 +47,21 @@ const clientConnection = await Connection.connect({ address: env.temporalAddress
 const temporal = new Client({ connection: clientConnection, namespace: env.namespace });
 
 const db = mongo.db(env.mongodbDb);
-const audience = createAudience({ db, temporal, log });
+const journeys = createJourneys({ db, temporal, log });
+const audience = createAudience({ db, temporal, log, journeys: journeys.triggers });
 const activities = createActivities({
   db: collections(db),
+  journeys: journeyCollections(db),
   audienceDb: audienceCollections(db),
   audience,
+  entries: journeys.entries,
+  channels: defaultChannelAdapters(),
   log,
   runLog: new ConnectorRunLog(connectorCollection(db)),
-  ingestor: createIngestor({ db, temporal, log, audience }),
+  ingestor: createIngestor({ db, temporal, log, audience, journeys }),
 });
 const queueOf: Record<string, string> = {
-  journeys: JOURNEY_TASK_QUEUE,
+  journeys: journeyTaskQueue(),
   connectors: connectorTaskQueue(),
   audience: audienceTaskQueue(),
 };

@@ -61,11 +61,7 @@ export function createCallWebhook({ db, log, timeoutMs = 10_000 }: WebhookDeps) 
     try {
       response = await fetch(call.url, {
         method: call.method,
-        headers: {
-          ...call.headers,
-          'content-type': 'application/json',
-          'idempotency-key': call.key,
-        },
+        headers: webhookHeaders(call),
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
@@ -111,11 +107,13 @@ export function createCallWebhook({ db, log, timeoutMs = 10_000 }: WebhookDeps) 
   };
 }
 
-/** What the receiver gets: who, which journey step, and the event that entered them. */
+/** What the receiver gets: who, which journey step, and the event that entered them (if any). */
 async function buildPayload(db: Collections, call: WebhookCall) {
   const [profile, event] = await Promise.all([
     db.profiles.findOne({ _id: call.profileId, workspaceId: call.workspaceId }),
-    db.events.findOne({ _id: call.entryEventId, workspaceId: call.workspaceId }),
+    call.entryEventId === undefined
+      ? null
+      : db.events.findOne({ _id: call.entryEventId, workspaceId: call.workspaceId }),
   ]);
   return {
     idempotencyKey: call.key,
@@ -130,4 +128,12 @@ async function buildPayload(db: Collections, call: WebhookCall) {
         }
       : null,
   };
+}
+
+/** The node's headers, then ours: set, not spread, so no letter case can override the key. */
+function webhookHeaders(call: WebhookCall): Headers {
+  const headers = new Headers(call.headers);
+  headers.set('content-type', 'application/json');
+  headers.set('idempotency-key', call.key);
+  return headers;
 }

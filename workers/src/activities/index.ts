@@ -1,5 +1,6 @@
-import type { AudienceCollections, Collections } from '@junction/core/store';
+import type { AudienceCollections, Collections, JourneyCollections } from '@junction/core/store';
 import type { Audience } from '@junction/server/audience';
+import type { JourneyScheduleActivities } from '@junction/workflows';
 import type {
   AudienceActivities,
   ConnectorActivities,
@@ -7,25 +8,29 @@ import type {
 } from '@junction/workflows/activities';
 
 import { createAudienceActivities } from '../audience/audience-activities.js';
+import type { ChannelAdapters } from '../channels/index.js';
+import { createJourneyActivities, type JourneyEntrant } from '../journeys/index.js';
+import { createScheduleActivities } from '../journeys/schedule-activities.js';
 import type { Logger } from '../logger.js';
-import { createCallWebhook } from './call-webhook.js';
-import { createLoadJourneyVersion } from './load-journey-version.js';
 import { createConnectorActivities, type ConnectorActivityDeps } from './pull-postgres.js';
 
 export interface ActivityDeps extends Pick<ConnectorActivityDeps, 'runLog' | 'ingestor'> {
   db: Collections;
+  journeys: JourneyCollections;
   audienceDb: AudienceCollections;
-  audience: Pick<Audience, 'state' | 'writer' | 'sweeper'>;
+  audience: Pick<Audience, 'state' | 'writer' | 'sweeper' | 'refresher'>;
+  entries: JourneyEntrant;
+  channels: ChannelAdapters;
   log: Logger;
 }
 
 /** Every activity a journey run, connector sync or audience job can call, from real clients. */
 export function createActivities(
   deps: ActivityDeps,
-): JourneyActivities & ConnectorActivities & AudienceActivities {
+): JourneyActivities & JourneyScheduleActivities & ConnectorActivities & AudienceActivities {
   return {
-    loadJourneyVersion: createLoadJourneyVersion(deps.db),
-    callWebhook: createCallWebhook(deps),
+    ...createJourneyActivities(deps),
+    ...createScheduleActivities(deps),
     ...createConnectorActivities(deps),
     ...createAudienceActivities(deps),
   };

@@ -1,0 +1,34 @@
+import { isValidTimeZone } from '@junction/core';
+import type { Collections, ProfileDoc } from '@junction/core/store';
+
+/** Longest `mergedInto` chain followed before giving up on a (corrupt) cycle. */
+const MAX_MERGE_HOPS = 20;
+
+/**
+ * The person a run is about, as they are now: a profile merged into another since the run
+ * started resolves to the survivor, so sends and updates reach the live document.
+ */
+export async function loadPerson(
+  db: Collections,
+  workspaceId: string,
+  profileId: string,
+): Promise<ProfileDoc | null> {
+  let id = profileId;
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const doc = await db.profiles.findOne({ _id: id });
+    if (!doc || doc.workspaceId !== workspaceId) return null;
+    if (!doc.mergedInto) return doc;
+    id = doc.mergedInto;
+  }
+  return null;
+}
+
+/** The person's own time zone trait (`timezone`, or `time_zone`), when it names an IANA zone. */
+export function ownTimeZone(profile: Pick<ProfileDoc, 'traits'> | null): string | null {
+  // Both names are stored as they are: they hold no character that key encoding escapes.
+  for (const name of ['timezone', 'time_zone']) {
+    const value = profile?.traits?.[name];
+    if (typeof value === 'string' && isValidTimeZone(value)) return value;
+  }
+  return null;
+}
