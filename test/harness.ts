@@ -44,6 +44,11 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+// Test files run side by side on one Temporal server: each process's API and the workers it
+// starts share a journey queue of their own, so no other file's worker (on another database)
+// can take its runs.
+process.env.JUNCTION_JOURNEY_TASK_QUEUE ??= `junction-journeys-${randomBytes(4).toString('hex')}`;
+
 /** A fresh database on the run's FerretDB, a Temporal client, the API app and a workspace. */
 export async function startStack(): Promise<TestStack> {
   const dbName = `test_${randomBytes(6).toString('hex')}`;

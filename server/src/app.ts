@@ -9,6 +9,7 @@ import { audienceCollections, collections } from '@junction/core/store';
 
 import { createAudience } from './audience/index.js';
 import { createAudienceApi } from './audience-api/index.js';
+import { createChannelApi } from './channels/channel-api.js';
 import { connectorRoutes } from './connectors/routes.js';
 import { apiKeyAuth } from './http/auth.js';
 import { errorHandler, HttpError } from './http/errors.js';
@@ -19,9 +20,9 @@ import { writeKeyRoutes } from './identity-api/write-key-routes.js';
 import { Ingestor } from './ingest/ingest-messages.js';
 import { trackingRoutes } from './ingest/routes.js';
 import { importRoutes } from './imports/index.js';
-import { JourneyRuns } from './journeys/journey-runs.js';
-import { journeyRoutes } from './journeys/routes.js';
-import { JourneyStore } from './journeys/journey-store.js';
+import { createJourneyApi } from './journeys/journey-api.js';
+import { entryRoutes } from './journeys/entry-routes.js';
+import { createJourneys } from './journeys/index.js';
 import type { Logger } from './logger.js';
 import { MergeHistory } from './profiles/merge-history.js';
 import { ProfileReader } from './profiles/profile-reader.js';
@@ -42,10 +43,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const db = collections(deps.db);
   const credentials = new CredentialResolver(db);
-  const runs = new JourneyRuns(db, deps.temporal, deps.log);
+  const journeys = createJourneys(deps);
   const identity = createIdentity(db);
-  const audience = createAudience({ db: deps.db, temporal: deps.temporal, log: deps.log });
-  const ingestor = new Ingestor(db, identity.resolver, runs, audience);
+  const audience = createAudience({ ...deps, journeys: journeys.triggers });
+  const ingestor = new Ingestor(db, identity.resolver, journeys.triggers, audience);
   const audienceApi = createAudienceApi({ db: deps.db, runtime: audience, log: deps.log });
   const app = express();
   app.disable('x-powered-by');
@@ -57,14 +58,25 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/health', healthRoutes(deps.db, deps.temporal, deps.temporalNamespace));
-  app.use('/v1/journeys', apiKeyAuth(credentials), journeyRoutes(new JourneyStore(db), runs));
-  app.use('/v1/connectors', apiKeyAuth(credentials), connectorRoutes(deps));
   const mergeHistory = new MergeHistory(db);
   const profiles = new ProfileReader(db, identity.settings);
   const segmentHistory = new SegmentHistory(db, audienceCollections(deps.db).segments);
+  const journeyApi = createJourneyApi({ ...deps, entries: journeys.entries, profiles });
+  app.use(
+    '/v1/journeys',
+    apiKeyAuth(credentials),
+    entryRoutes({ entries: journeys.entries, profiles }),
+    journeyApi.journeys,
+  );
+  const channelApi = createChannelApi(deps.db);
+  app.use('/v1/channels', apiKeyAuth(credentials), channelApi.channels);
+  app.use('/v1/templates', apiKeyAuth(credentials), channelApi.templates);
+  app.use('/v1/contact-policy', apiKeyAuth(credentials), channelApi.contactPolicy);
+  app.use('/v1/connectors', apiKeyAuth(credentials), connectorRoutes(deps));
   app.use(
     '/v1/profiles',
     apiKeyAuth(credentials),
+    journeyApi.profileJourneys,
     profileRoutes(profiles, mergeHistory, segmentHistory),
   );
   app.use('/v1/tags', apiKeyAuth(credentials), audienceApi.tags);

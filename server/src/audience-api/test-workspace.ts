@@ -3,7 +3,7 @@ import request from 'supertest';
 
 import type { Condition, SegmentDefinition, TagDefinition, TagRule } from '@junction/core';
 
-import { basicAuth, type TestStack } from '../../../test/harness.js';
+import { basicAuth, startStack, type TestStack } from '../../../test/harness.js';
 import { createWorkspace, type NewWorkspace } from '../workspaces/credentials.js';
 
 /** A fresh workspace and an API client for it, shared by the audience API tests. */
@@ -37,6 +37,20 @@ export async function testWorkspace(stack: TestStack, app: Express = stack.app) 
 }
 
 export type TestWorkspace = Awaited<ReturnType<typeof testWorkspace>>;
+
+/**
+ * A stack and a fresh workspace for the tests of one `describe`: started before them, closed
+ * after. Read `stack` and `api` inside tests, once `beforeAll` has set them.
+ */
+export function useTestWorkspace(): { stack: TestStack; api: TestWorkspace } {
+  const context = {} as { stack: TestStack; api: TestWorkspace };
+  beforeAll(async () => {
+    context.stack = await startStack();
+    context.api = await testWorkspace(context.stack);
+  });
+  afterAll(() => context.stack.close());
+  return context;
+}
 
 export function tagOf(key: string, rule: TagRule, extra: Partial<TagDefinition> = {}) {
   return { key, name: `Tag ${key}`, rule, ...extra };

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { AudienceBackfills } from './backfills.js';
 import { AudienceSchedules } from './audience-schedules.js';
 import { DueQueue } from './due-queue.js';
+import type { MembershipEventHook } from './membership-events.js';
 import { AudienceWriter } from './profile-writer.js';
 import { AudienceRefresher } from './refresher.js';
 import { AudienceStateStore } from './state-store.js';
@@ -62,12 +63,18 @@ export interface Audience {
 }
 
 /** The audience runtime wired once per process; the API and the workers build the same one. */
-export function createAudience(deps: { db: Db; temporal: Client; log: Logger }): Audience {
+export function createAudience(deps: {
+  db: Db;
+  temporal: Client;
+  log: Logger;
+  /** Enters and signals journeys on `segment entered/exited`; absent, nothing reacts. */
+  journeys?: MembershipEventHook;
+}): Audience {
   const db = { ...collections(deps.db), ...audienceCollections(deps.db) };
   const taskQueue = audienceTaskQueue();
   const state = new AudienceStateStore(db, new AudienceSchedules(deps.temporal, taskQueue));
   const due = new DueQueue(db.audienceDue);
-  const writer = new AudienceWriter(db, due);
+  const writer = new AudienceWriter(db, due, deps.journeys);
   const refresher = new AudienceRefresher(db, state, writer);
   return {
     state,

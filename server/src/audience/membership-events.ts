@@ -1,4 +1,4 @@
-import { encodeObject } from '@junction/core';
+import { encodeObject, SEGMENT_ENTERED, SEGMENT_EXITED } from '@junction/core';
 import type { EventDoc } from '@junction/core/store';
 import type { Collection } from 'mongodb';
 
@@ -6,8 +6,7 @@ import { duplicateIndexes } from '../db/bulk.js';
 import type { MembershipChange } from './profile-changes.js';
 import type { LoadedAudience } from './state-store.js';
 
-export const SEGMENT_ENTERED = 'segment entered';
-export const SEGMENT_EXITED = 'segment exited';
+export { SEGMENT_ENTERED, SEGMENT_EXITED };
 
 const INSERTS_PER_COMMAND = 500;
 
@@ -63,8 +62,15 @@ export function membershipEvents(
   return events;
 }
 
-// TODO(audience): membership events do not start journeys yet; journeys entered on segment
-// entry or exit need them routed through journey entry as ingested events are.
+/**
+ * What journeys do with membership events: flag the new ones before they are stored (entries
+ * to make, runs to signal), then act on them once stored. Never throws from `afterStore`.
+ */
+export interface MembershipEventHook {
+  beforeStore(workspaceId: string, events: EventDoc[]): Promise<void>;
+  afterStore(workspaceId: string, events: EventDoc[]): Promise<void>;
+}
+
 export async function insertMembershipEvents(
   events: Collection<EventDoc>,
   docs: EventDoc[],

@@ -5,7 +5,11 @@ import type { Collections } from '@junction/core/store';
 
 import { bulkWriteInChunks } from '../db/bulk.js';
 import type { DueQueue } from './due-queue.js';
-import { insertMembershipEvents, membershipEvents } from './membership-events.js';
+import {
+  insertMembershipEvents,
+  membershipEvents,
+  type MembershipEventHook,
+} from './membership-events.js';
 import {
   audienceProfile,
   EVALUATED_PROJECTION,
@@ -82,6 +86,7 @@ export class AudienceWriter {
   constructor(
     private readonly db: Collections,
     private readonly due: DueQueue,
+    private readonly journeys?: MembershipEventHook,
   ) {}
 
   async write(
@@ -105,7 +110,9 @@ export class AudienceWriter {
       const events = won.flatMap((change) =>
         membershipEvents(workspaceId, change.profileId, change, audience, now),
       );
+      await this.journeys?.beforeStore(workspaceId, events);
       await insertMembershipEvents(this.db.events, events);
+      await this.journeys?.afterStore(workspaceId, events);
       for (const change of won) {
         totals.changed += 1;
         totals.entered += change.entered.length;

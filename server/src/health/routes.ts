@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
-import { JOURNEY_TASK_QUEUE } from '@junction/core';
+import { journeyTaskQueue } from '../journeys/task-queue.js';
 
 interface Check {
   ok: boolean;
@@ -54,7 +54,7 @@ export function healthRoutes(db: Db, client: Client, namespace: string): Router 
         const response = await client.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
           client.workflowService.describeTaskQueue({
             namespace,
-            taskQueue: { name: JOURNEY_TASK_QUEUE },
+            taskQueue: { name: journeyTaskQueue() },
             taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
           }),
         );

@@ -4,7 +4,7 @@ import { createLogger, createWorkspace } from '@junction/server';
 
 import { startStack, type TestStack } from '../../../test/harness.js';
 import { Ingestor } from '../ingest/ingest-messages.js';
-import { JourneyRuns } from '../journeys/journey-runs.js';
+import { createJourneys } from '../journeys/index.js';
 import { scenarios, type Scenario } from './identity-scenario-table.js';
 import { identityDocId, loadLiveProfiles } from './identity-store.js';
 import { createIdentity, type Identity } from './index.js';
@@ -17,8 +17,9 @@ describe('identity graph', () => {
   beforeAll(async () => {
     stack = await startStack();
     identity = createIdentity(stack.store);
-    const runs = new JourneyRuns(stack.store, stack.temporal, createLogger('silent'));
-    ingestor = new Ingestor(stack.store, identity.resolver, runs);
+    const log = createLogger('silent');
+    const journeys = createJourneys({ db: stack.db, temporal: stack.temporal, log });
+    ingestor = new Ingestor(stack.store, identity.resolver, journeys.triggers);
   });
   afterAll(() => stack.close());
 

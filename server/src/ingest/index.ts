@@ -7,7 +7,7 @@ import { collections } from '@junction/core/store';
 import { createAudience } from '../audience/index.js';
 import type { IngestAudienceRuntime } from '../audience/ingest-audience.js';
 import { createIdentity } from '../identity/index.js';
-import { JourneyRuns } from '../journeys/journey-runs.js';
+import { createJourneys, type Journeys } from '../journeys/index.js';
 import type { Logger } from '../logger.js';
 import { Ingestor } from './ingest-messages.js';
 
@@ -22,9 +22,11 @@ export function createIngestor(deps: {
   temporal: Client;
   log: Logger;
   audience?: IngestAudienceRuntime;
+  /** The process's journey entry, to share its caches; built here when absent. */
+  journeys?: Journeys;
 }): Ingestor {
   const db = collections(deps.db);
-  const runs = new JourneyRuns(db, deps.temporal, deps.log);
-  const audience = deps.audience ?? createAudience(deps);
-  return new Ingestor(db, createIdentity(db).resolver, runs, audience);
+  const journeys = deps.journeys ?? createJourneys(deps);
+  const audience = deps.audience ?? createAudience({ ...deps, journeys: journeys.triggers });
+  return new Ingestor(db, createIdentity(db).resolver, journeys.triggers, audience);
 }

@@ -14,7 +14,7 @@ import {
 import { bulkWriteInChunks, duplicateIndexes } from '../db/bulk.js';
 import { HttpError } from '../http/errors.js';
 import { assertNever } from '../assert-never.js';
-import { parsePendingEntry, pendingEntry, type JourneyRuns } from '../journeys/journey-runs.js';
+import type { JourneyTriggers } from '../journeys/triggers.js';
 import { newId } from '../workspaces/credentials.js';
 
 import type { IdentityResolver } from '../identity/resolver.js';
@@ -31,7 +31,7 @@ export type IngestResult =
   | { messageId: string; status: 'rejected'; code: string; path: string[]; message: string };
 
 /** A stored event as a retry reads it back: what is left to do for it. */
-type StoredEvent = CountableEvent & Pick<EventDoc, 'pendingJourneys'>;
+type StoredEvent = CountableEvent & Pick<EventDoc, 'pendingJourneys' | 'signalsPending'>;
 
 export function eventDocId(workspaceId: string, messageId: string): string {
   return `${workspaceId}:${messageId}`;
@@ -40,6 +40,7 @@ export function eventDocId(workspaceId: string, messageId: string): string {
 const STORED_PROJECTION = {
   profileId: 1,
   pendingJourneys: 1,
+  signalsPending: 1,
   countersPending: 1,
   type: 1,
   event: 1,
@@ -61,17 +62,17 @@ export function correctedTimestamp(receivedAt: Date, timestamp?: string, sentAt?
 
 /**
  * Stores tracking messages exactly once per `messageId`, resolves each to one person, applies
- * traits, and enters people into live journeys. Order matters for retries: traits and the event
- * are written before runs start, and an event keeps `pendingJourneys` until its runs have
- * started, so a client retry after a failure (a duplicate) finishes the job instead of being
- * dropped. With an audience runtime, the events' counters and the people's tags and segments
+ * traits, delivers events to the journey runs waiting for them and enters people into live
+ * journeys. Order matters for retries: traits and the event are written before runs are
+ * reached, and an event keeps `signalsPending` and `pendingJourneys` until that is done, so a
+ * client retry after a failure (a duplicate) finishes the job instead of being dropped. With an audience runtime, the events' counters and the people's tags and segments
  * are updated before the answer too.
  */
 export class Ingestor {
   constructor(
     private readonly db: Collections,
     private readonly identities: IdentityResolver,
-    private readonly runs: JourneyRuns,
+    private readonly journeys: Pick<JourneyTriggers, 'flag' | 'deliver' | 'enterPending'>,
     private readonly audience?: IngestAudienceRuntime,
   ) {}
 
@@ -136,10 +137,8 @@ export class Ingestor {
     // attempt may have stopped short of this.
     await audience?.finish([...inserted, ...stored.values(), ...raced.values()]);
 
-    // A stored event keeps the journeys it has not entered yet: a retry finishes the job.
-    for (const doc of [...inserted, ...stored.values(), ...raced.values()]) {
-      await this.enterJourneys(workspaceId, doc);
-    }
+    // A stored event keeps its flags until done: a retry finishes the job.
+    await this.actOnJourneys(workspaceId, [...inserted, ...stored.values(), ...raced.values()]);
 
     const insertedIds = new Set(inserted.map((doc) => doc._id));
     const reported = new Set<string>();
@@ -180,8 +179,7 @@ export class Ingestor {
       case 'track': {
         doc.event = message.event;
         if (message.properties) doc.properties = encodeObject(message.properties);
-        const journeys = await this.runs.journeysFor(workspaceId, message.event);
-        if (journeys.length > 0) doc.pendingJourneys = journeys.map(pendingEntry);
+        await this.journeys.flag(workspaceId, doc, 'tracked', message.properties);
         break;
       }
       case 'page':
@@ -204,26 +202,21 @@ export class Ingestor {
   }
 
   /**
-   * Each journey entry is removed from the event once its run has started, so a retry after a
-   * partial failure starts only what is missing and never re-enters a finished run.
+   * Delivers the events to runs waiting for them first, then enters new journeys, so a run
+   * never receives the event that entered it.
    */
-  private async enterJourneys(
-    workspaceId: string,
-    doc: Pick<EventDoc, '_id' | 'profileId' | 'pendingJourneys'>,
-  ): Promise<void> {
-    for (const entry of doc.pendingJourneys ?? []) {
-      try {
-        await this.runs.start(workspaceId, doc.profileId, doc._id, parsePendingEntry(entry));
-      } catch (error) {
-        throw new HttpError(
-          503,
-          'journeys_unavailable',
-          'the event is stored but its journeys could not start; retry the same message',
-          undefined,
-          { cause: error },
-        );
-      }
-      await this.db.events.updateOne({ _id: doc._id }, { $pull: { pendingJourneys: entry } });
+  private async actOnJourneys(workspaceId: string, events: StoredEvent[]): Promise<void> {
+    try {
+      await this.journeys.deliver(workspaceId, events);
+      for (const doc of events) await this.journeys.enterPending(workspaceId, doc, 'event');
+    } catch (error) {
+      throw new HttpError(
+        503,
+        'journeys_unavailable',
+        'the event is stored but its journeys could not be reached; retry the same message',
+        undefined,
+        { cause: error },
+      );
     }
   }
 

@@ -1,19 +1,43 @@
-import { JourneyDefinition, validateJourneyGraph, type InputIssue } from '@junction/core';
+import { diffJourneyVersions, JourneyDefinition } from '@junction/core';
 import {
   isDuplicateKey,
   journeyVersionDocId,
+  type Author,
   type Collections,
   type JourneyDoc,
+  type JourneyStatus,
   type JourneyVersionDoc,
 } from '@junction/core/store';
 
-import { HttpError, zodIssues } from '../http/errors.js';
+import { HttpError } from '../http/errors.js';
 import { newId } from '../workspaces/credentials.js';
 
-const EMPTY_DRAFT: JourneyDefinition = {
+const EMPTY_DRAFT = JourneyDefinition.parse({
   nodes: [{ id: 'entry', type: 'entry', trigger: { kind: 'event', event: 'Signed Up' } }],
   edges: [],
-};
+});
+
+/** A version the journey never reached after this long was left by a crashed publish. */
+const ABANDONED_AFTER_MS = 60_000;
+
+/** A definition to freeze as the next version, and who asked. */
+export interface NewVersion {
+  definition: JourneyDefinition;
+  author: Author;
+  notes: string | null;
+  rolledBackFrom?: number | undefined;
+}
+
+export type VersionSummary = Omit<JourneyVersionDoc, 'definition'>;
+
+export function journeyNotFound(journeyId: string): HttpError {
+  return new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
+}
+
+function journeyConflict(): HttpError {
+  const message = 'the journey changed while this request ran; reload it and retry';
+  return new HttpError(409, 'journey_conflict', message);
+}
 
 /** Journeys and their immutable published versions, always scoped to one workspace. */
 export class JourneyStore {
@@ -22,6 +46,7 @@ export class JourneyStore {
   async create(
     workspaceId: string,
     name: string,
+    author: Author,
     draft: JourneyDefinition = EMPTY_DRAFT,
   ): Promise<JourneyDoc> {
     const now = new Date();
@@ -36,6 +61,8 @@ export class JourneyStore {
       entryEvents: [],
       createdAt: now,
       updatedAt: now,
+      updatedBy: author,
+      statusChangedAt: now,
     };
     await this.db.journeys.insertOne(doc);
     return doc;
@@ -50,27 +77,28 @@ export class JourneyStore {
 
   async get(workspaceId: string, journeyId: string): Promise<JourneyDoc> {
     const doc = await this.db.journeys.findOne({ _id: journeyId, workspaceId });
-    if (!doc)
-      throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
+    if (!doc) throw journeyNotFound(journeyId);
     return doc;
   }
 
   async saveDraft(
     workspaceId: string,
     journeyId: string,
-    update: { name?: string; draft?: JourneyDefinition },
+    update: { name?: string | undefined; draft?: JourneyDefinition | undefined },
+    author: Author,
   ): Promise<JourneyDoc> {
+    const changes = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
     const result = await this.db.journeys.findOneAndUpdate(
       { _id: journeyId, workspaceId },
-      { $set: { ...update, updatedAt: new Date() } },
+      { $set: { ...changes, updatedAt: new Date(), updatedBy: author } },
       { returnDocument: 'after' },
     );
-    if (!result)
-      throw new HttpError(404, 'journey_not_found', `no journey "${journeyId}" in this workspace`);
+    if (!result) throw journeyNotFound(journeyId);
     return result;
   }
 
-  async versions(workspaceId: string, journeyId: string): Promise<JourneyVersionDoc[]> {
+  /** Every version, newest first, without definitions. */
+  async versions(workspaceId: string, journeyId: string): Promise<VersionSummary[]> {
     return this.db.journeyVersions
       .find({ workspaceId, journeyId }, { projection: { definition: 0 } })
       .sort({ version: -1 })
@@ -86,85 +114,134 @@ export class JourneyStore {
       _id: journeyVersionDocId(journeyId, version),
       workspaceId,
     });
-    if (!doc)
-      throw new HttpError(
-        404,
-        'version_not_found',
-        `journey "${journeyId}" has no version ${version}`,
-      );
+    if (!doc) {
+      const message = `journey "${journeyId}" has no version ${version}`;
+      throw new HttpError(404, 'version_not_found', message);
+    }
     return doc;
   }
 
   /**
-   * Freezes the draft as the next version and makes it live. The version document is written
-   * first and never changed; if the journey update after it fails, the next publish continues
-   * from the highest stored version, so nothing is left half-published for good.
+   * Freezes `next.definition` as the version after the journey's latest and makes it live,
+   * provided the journey is still as the caller read it. The version document is written first
+   * and never changed; its `_id` lets one of two racing publishes win. When the journey moved
+   * meanwhile, the version is removed again (nobody could have entered it) and the caller gets
+   * a 409, so two publishes, or a publish and a pause, cannot interleave.
    */
   async publish(
-    workspaceId: string,
-    journeyId: string,
-    notes: string | null,
-  ): Promise<JourneyVersionDoc> {
-    const journey = await this.get(workspaceId, journeyId);
-    const issues = checkPublishable(journey.draft);
-    if (issues.length > 0) {
-      throw new HttpError(
-        400,
-        'invalid_journey',
-        'the draft cannot be published',
-        issues.map(prefixDraft),
-      );
-    }
-    const [highest] = await this.db.journeyVersions
-      .find({ workspaceId, journeyId }, { projection: { version: 1 } })
-      .sort({ version: -1 })
-      .limit(1)
-      .toArray();
-    const version = Math.max(highest?.version ?? 0, journey.latestVersion ?? 0) + 1;
+    journey: JourneyDoc,
+    next: NewVersion,
+  ): Promise<{ journey: JourneyDoc; version: JourneyVersionDoc }> {
+    const { _id: journeyId, workspaceId } = journey;
+    const previous =
+      journey.latestVersion === null
+        ? null
+        : await this.version(workspaceId, journeyId, journey.latestVersion);
+    const number = (journey.latestVersion ?? 0) + 1;
     const doc: JourneyVersionDoc = {
-      _id: journeyVersionDocId(journeyId, version),
+      _id: journeyVersionDocId(journeyId, number),
       workspaceId,
       journeyId,
-      version,
-      definition: journey.draft,
-      notes,
+      version: number,
+      definition: next.definition,
+      notes: next.notes,
+      author: next.author,
+      changes: previous ? diffJourneyVersions(previous.definition, next.definition) : null,
+      ...(next.rolledBackFrom === undefined ? {} : { rolledBackFrom: next.rolledBackFrom }),
       publishedAt: new Date(),
     };
-    try {
-      await this.db.journeyVersions.insertOne(doc);
-    } catch (error) {
-      if (isDuplicateKey(error))
-        throw new HttpError(
-          409,
-          'publish_conflict',
-          'another publish of this journey won; reload and retry',
-        );
-      throw error;
-    }
-    await this.db.journeys.updateOne(
-      { _id: journeyId, workspaceId },
+    await this.insertVersion(doc);
+    // A paused journey stays paused: publishing never lets people in by itself.
+    const status: JourneyStatus = journey.status === 'draft' ? 'live' : journey.status;
+    const updated = await this.db.journeys.findOneAndUpdate(
+      { _id: journeyId, workspaceId, status: journey.status, latestVersion: journey.latestVersion },
       {
         $set: {
-          status: 'live',
-          liveVersion: version,
-          latestVersion: version,
-          entryEvents: entryEventsOf(journey.draft),
+          status,
+          liveVersion: number,
+          latestVersion: number,
+          entryEvents: entryEventsOf(next.definition),
           updatedAt: doc.publishedAt,
+          updatedBy: next.author,
+          ...(status === journey.status ? {} : { statusChangedAt: doc.publishedAt }),
         },
       },
+      { returnDocument: 'after' },
     );
-    return doc;
+    if (!updated) {
+      await this.db.journeyVersions.deleteOne({ _id: doc._id });
+      throw journeyConflict();
+    }
+    return { journey: updated, version: doc };
   }
-}
 
-function checkPublishable(draft: JourneyDefinition): InputIssue[] {
-  const parsed = JourneyDefinition.safeParse(draft);
-  if (!parsed.success) return zodIssues(parsed.error);
-  return validateJourneyGraph(parsed.data);
-}
+  /**
+   * Moves the journey from the status it was read with to `to`; null when another request
+   * changed its status first.
+   */
+  async setStatus(
+    journey: JourneyDoc,
+    to: JourneyStatus,
+    author: Author,
+  ): Promise<JourneyDoc | null> {
+    const now = new Date();
+    const number = (journey.statusChanges ?? 0) + 1;
+    try {
+      await this.db.journeyStatusChanges.insertOne({
+        _id: `${journey._id}:${number}`,
+        workspaceId: journey.workspaceId,
+        journeyId: journey._id,
+        from: journey.status,
+        to,
+        at: now,
+        by: author,
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+    return this.db.journeys.findOneAndUpdate(
+      { _id: journey._id, workspaceId: journey.workspaceId },
+      {
+        $set: {
+          status: to,
+          statusChanges: number,
+          statusChangedAt: now,
+          updatedAt: now,
+          updatedBy: author,
+        },
+      },
+      { returnDocument: 'after' },
+    );
+  }
 
-function prefixDraft(issue: InputIssue): InputIssue {
-  return { ...issue, path: ['draft', ...issue.path] };
+  /**
+   * Inserts a new version. A document already under its `_id` is either a racing publish (409)
+   * or one a crashed publish left behind and the journey never reached: that one is replaced.
+   */
+  private async insertVersion(doc: JourneyVersionDoc): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.journeyVersions.insertOne(doc);
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        if (attempt > 0 || !(await this.removeAbandoned(doc))) {
+          const message = 'another publish of this journey won; reload and retry';
+          throw new HttpError(409, 'publish_conflict', message);
+        }
+      }
+    }
+  }
+
+  private async removeAbandoned(doc: JourneyVersionDoc): Promise<boolean> {
+    const cutoff = new Date(doc.publishedAt.getTime() - ABANDONED_AFTER_MS);
+    const removed = await this.db.journeyVersions.deleteOne({
+      _id: doc._id,
+      publishedAt: { $lt: cutoff },
+    });
+    return removed.deletedCount === 1;
+  }
 }
 
 function entryEventsOf(definition: JourneyDefinition): string[] {

@@ -1,69 +1,61 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 
-import { JourneyDefinition, validateJourneyGraph } from '@junction/core';
-import type { JourneyDoc, JourneyVersionDoc } from '@junction/core/store';
+import { JourneyDefinition } from '@junction/core';
 
-import { requireWorkspace } from '../http/auth.js';
+import { requireActor, requireWorkspace } from '../http/auth.js';
 import { parseInput } from '../http/parse.js';
-import type { JourneyRuns } from './journey-runs.js';
+import type { ControlAction, JourneyLifecycle } from './journey-lifecycle.js';
+import type { JourneyReports } from './journey-reports.js';
+import { JourneyParams } from './journey-params.js';
 import type { JourneyStore } from './journey-store.js';
+import { journeyDetail, journeySummary, versionSummary, versionView } from './journey-views.js';
+import { addReportRoutes } from './report-routes.js';
+import { addVersionRoutes } from './version-routes.js';
 
-const CreateJourney = z.object({
-  name: z.string().trim().min(1).max(200),
-  draft: JourneyDefinition.optional(),
-});
+const Name = z.string().trim().min(1).max(200);
+const CreateJourney = z.strictObject({ name: Name, draft: JourneyDefinition.optional() });
 const UpdateDraft = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    draft: JourneyDefinition.optional(),
-  })
+  .strictObject({ name: Name.optional(), draft: JourneyDefinition.optional() })
   .refine((body) => body.name !== undefined || body.draft !== undefined, {
     message: 'send a name or a draft',
   });
-const Publish = z.object({ notes: z.string().max(2000).nullish() });
-const JourneyParams = z.object({ id: z.string().min(1).max(64) });
-const VersionParams = JourneyParams.extend({ version: z.coerce.number().int().positive() });
+const Publish = z.strictObject({
+  notes: z.string().max(2000).nullish(),
+  migrate: z.boolean().optional(),
+});
+const Migrate = z.strictObject({ toVersion: z.number().int().positive().optional() });
+const CONTROL_ACTIONS: ControlAction[] = ['pause', 'resume', 'stop'];
 
-function summary(doc: JourneyDoc) {
-  return {
-    id: doc._id,
-    name: doc.name,
-    status: doc.status,
-    liveVersion: doc.liveVersion,
-    latestVersion: doc.latestVersion,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-  };
+export interface JourneyRouteDeps {
+  store: JourneyStore;
+  lifecycle: JourneyLifecycle;
+  reports: JourneyReports;
 }
 
-function versionView(doc: JourneyVersionDoc) {
-  return {
-    journeyId: doc.journeyId,
-    version: doc.version,
-    definition: doc.definition,
-    publishedAt: doc.publishedAt,
-    notes: doc.notes,
-  };
-}
-
-/** Journey drafts, publishing, and immutable versions. */
-export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
+/** Journey drafts, the lifecycle (publish, pause, resume, stop, migrate), versions, reports. */
+export function journeyRoutes(deps: JourneyRouteDeps): Router {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  addDraftRoutes(router, deps);
+  addLifecycleRoutes(router, deps);
+  addVersionRoutes(router, deps);
+  addReportRoutes(router, deps.reports);
+  return router;
+}
 
+function addDraftRoutes(router: Router, { store, lifecycle }: JourneyRouteDeps): void {
   router.get('/', async (req, res) => {
     const journeys = await store.list(requireWorkspace(req));
-    res.json({ journeys: journeys.map(summary) });
+    res.json({ journeys: journeys.map(journeySummary) });
   });
 
   router.post('/', async (req, res) => {
     const body = parseInput(CreateJourney, req.body);
-    const doc = await store.create(requireWorkspace(req), body.name, body.draft);
-    res.status(201).json({
-      journey: { ...summary(doc), draft: doc.draft },
-      issues: validateJourneyGraph(doc.draft),
-    });
+    const workspaceId = requireWorkspace(req);
+    const doc = await store.create(workspaceId, body.name, requireActor(req), body.draft);
+    const issues = await lifecycle.draftIssues(workspaceId, doc._id, doc.draft);
+    res.status(201).json({ journey: journeyDetail(doc), issues });
   });
 
   router.get('/:id', async (req, res) => {
@@ -71,39 +63,49 @@ export function journeyRoutes(store: JourneyStore, runs: JourneyRuns): Router {
     const workspaceId = requireWorkspace(req);
     const doc = await store.get(workspaceId, id);
     const versions = await store.versions(workspaceId, id);
-    res.json({
-      journey: { ...summary(doc), draft: doc.draft },
-      versions: versions.map((v) => ({
-        version: v.version,
-        publishedAt: v.publishedAt,
-        notes: v.notes,
-      })),
-    });
+    res.json({ journey: journeyDetail(doc), versions: versions.map(versionSummary) });
   });
 
   router.put('/:id/draft', async (req, res) => {
     const { id } = parseInput(JourneyParams, req.params);
     const body = parseInput(UpdateDraft, req.body);
-    const doc = await store.saveDraft(requireWorkspace(req), id, body);
-    res.json({
-      journey: { ...summary(doc), draft: doc.draft },
-      issues: validateJourneyGraph(doc.draft),
+    const workspaceId = requireWorkspace(req);
+    const doc = await store.saveDraft(workspaceId, id, body, requireActor(req));
+    const issues = await lifecycle.draftIssues(workspaceId, id, doc.draft);
+    res.json({ journey: journeyDetail(doc), issues });
+  });
+}
+
+function addLifecycleRoutes(router: Router, { lifecycle }: JourneyRouteDeps): void {
+  router.post('/:id/publish', async (req, res) => {
+    const { id } = parseInput(JourneyParams, req.params);
+    const { notes, migrate } = parseInput(Publish, req.body ?? {});
+    const author = requireActor(req);
+    const published = await lifecycle.publish(requireWorkspace(req), id, {
+      author,
+      notes: notes ?? null,
+      migrate,
+    });
+    res.status(201).json({
+      journey: journeySummary(published.journey),
+      version: versionView(published.version),
+      migrated: published.migrated,
     });
   });
 
-  router.post('/:id/publish', async (req, res) => {
+  for (const action of CONTROL_ACTIONS) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      const { id } = parseInput(JourneyParams, req.params);
+      const workspaceId = requireWorkspace(req);
+      const result = await lifecycle.control(workspaceId, id, action, requireActor(req));
+      res.json({ journey: journeySummary(result.journey), runs: result.signals });
+    });
+  }
+
+  router.post('/:id/migrate', async (req, res) => {
     const { id } = parseInput(JourneyParams, req.params);
-    const { notes } = parseInput(Publish, req.body ?? {});
-    const workspaceId = requireWorkspace(req);
-    const version = await store.publish(workspaceId, id, notes ?? null);
-    runs.invalidate(workspaceId);
-    res.status(201).json(versionView(version));
+    const { toVersion } = parseInput(Migrate, req.body ?? {});
+    const result = await lifecycle.migrate(requireWorkspace(req), id, toVersion);
+    res.json({ toVersion: result.toVersion, runs: result.signals });
   });
-
-  router.get('/:id/versions/:version', async (req, res) => {
-    const { id, version } = parseInput(VersionParams, req.params);
-    res.json(versionView(await store.version(requireWorkspace(req), id, version)));
-  });
-
-  return router;
 }
