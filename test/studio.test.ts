@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
-import type { JourneyDefinition } from '@junction/core';
+import type { JourneyDefinitionInput as JourneyDefinition } from '@junction/core';
 
 import { launchChromium, serve, type RunningServer } from './browser.js';
 import { eventually, ROOT, startStack, type TestStack } from './harness.js';

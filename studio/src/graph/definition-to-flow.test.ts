@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import type { JourneyDefinition } from '@junction/core';
+import type { JourneyDefinition as Definition } from '@junction/core';
 import { COLUMN_GAP, LAYER_GAP } from './auto-layout.js';
 import { definitionToFlow } from './definition-to-flow.js';
+
+type JourneyDefinition = Pick<Definition, 'nodes' | 'edges'>;
 
 const linear: JourneyDefinition = {
   nodes: [
@@ -33,11 +35,18 @@ describe('definitionToFlow', () => {
   it('gives each node display data for its type', () => {
     const { nodes } = definitionToFlow(linear);
 
+    const card = (
+      title: string,
+      kind: string,
+      detail: string,
+      hasInput = true,
+      hasOutput = true,
+    ) => ({ title, kind, detail, hasInput, hasOutput });
     expect(nodes.map((node) => [node.id, node.type, node.data])).toEqual([
-      ['start', 'entry', { title: 'Entry', event: 'Signed Up' }],
-      ['wait', 'delay', { title: 'Delay', wait: 'Wait 5 minutes' }],
-      ['notify', 'webhook', { title: 'Tell CRM', method: 'POST', host: 'hooks.example.com' }],
-      ['done', 'exit', { title: 'Exit' }],
+      ['start', 'entry', card('Entry', 'Entry', 'When Signed Up is tracked', false)],
+      ['wait', 'delay', card('Delay', 'Delay', 'Wait 5 minutes')],
+      ['notify', 'webhook', card('Tell CRM', 'Webhook', 'POST hooks.example.com')],
+      ['done', 'exit', card('Exit', 'Exit', '', true, false)],
     ]);
   });
 
@@ -47,7 +56,7 @@ describe('definitionToFlow', () => {
       edges: [],
     });
 
-    expect(nodes[0]?.data).toEqual({ title: 'Delay', wait: 'Wait 1 day' });
+    expect(nodes[0]?.data.detail).toBe('Wait 1 day');
   });
 
   it('turns every edge into an arrowed edge between the same nodes', () => {
@@ -151,6 +160,45 @@ describe('definitionToFlow', () => {
       edges: [],
     });
 
-    expect(nodes[0]?.data).toEqual({ title: 'Webhook', method: 'PUT', host: 'not a url' });
+    expect(nodes[0]?.data.detail).toBe('PUT not a url');
+  });
+
+  it('labels the edges out of splits with their branch, variant and weight', () => {
+    const flow = definitionToFlow({
+      nodes: [
+        { id: 'start', type: 'entry', trigger: { kind: 'api' } },
+        {
+          id: 'ab',
+          type: 'ab_split',
+          variants: [
+            { id: 'a', label: 'Email first', weight: 60 },
+            { id: 'b', weight: 40 },
+          ],
+          holdoutPercent: 10,
+        },
+        {
+          id: 'vip',
+          type: 'condition',
+          condition: { type: 'tag', tag: 'vip', op: 'eq', value: true },
+        },
+        { id: 'done', type: 'exit' },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'ab' },
+        { id: 'e2', source: 'ab', target: 'vip', branch: 'a' },
+        { id: 'e3', source: 'ab', target: 'done', branch: 'b' },
+        { id: 'e4', source: 'vip', target: 'done', branch: 'yes' },
+      ],
+    });
+
+    expect(flow.edges.map((edge) => [edge.id, edge.label])).toEqual([
+      ['e1', undefined],
+      ['e2', 'Email first · 60%'],
+      ['e3', 'b · 40%'],
+      ['e4', 'yes'],
+    ]);
+    expect(flow.nodes.find((node) => node.id === 'ab')?.data.detail).toBe(
+      '60% / 40%, 10% held out',
+    );
   });
 });

@@ -1,32 +1,37 @@
-import type { JourneyDefinition, JourneyNode } from '@junction/core';
+import type { JourneyDefinition, JourneyNode, JourneyNodeType } from '@junction/core';
 import { layoutLayers, type XYPosition } from './auto-layout.js';
-import { describeWait, urlHost } from './describe-node.js';
+import { describeBranch, describeNode } from './describe-node.js';
 import type { JourneyFlow, JourneyFlowEdge, JourneyFlowNode } from './flow-types.js';
 
-const DEFAULT_TITLE: Record<JourneyNode['type'], string> = {
+export const NODE_KIND: Record<JourneyNodeType, string> = {
   entry: 'Entry',
   delay: 'Delay',
+  wait_for_event: 'Wait for event',
+  condition: 'Condition',
+  multi_split: 'Multi-way split',
+  ab_split: 'A/B split',
+  message: 'Message',
+  update_profile: 'Update profile',
   webhook: 'Webhook',
+  goal: 'Goal',
+  jump: 'Jump',
   exit: 'Exit',
 };
 
 function toFlowNode(node: JourneyNode, position: XYPosition): JourneyFlowNode {
-  const base = { id: node.id, position };
-  const title = node.label?.trim() || DEFAULT_TITLE[node.type];
-  switch (node.type) {
-    case 'entry':
-      return { ...base, type: 'entry', data: { title, event: node.trigger.event } };
-    case 'delay':
-      return { ...base, type: 'delay', data: { title, wait: describeWait(node.duration) } };
-    case 'webhook':
-      return {
-        ...base,
-        type: 'webhook',
-        data: { title, method: node.method, host: urlHost(node.url) },
-      };
-    case 'exit':
-      return { ...base, type: 'exit', data: { title } };
-  }
+  const kind = NODE_KIND[node.type];
+  return {
+    id: node.id,
+    type: node.type,
+    position,
+    data: {
+      title: node.label?.trim() || kind,
+      kind,
+      detail: describeNode(node),
+      hasInput: node.type !== 'entry',
+      hasOutput: node.type !== 'exit' && node.type !== 'jump',
+    },
+  };
 }
 
 /**
@@ -34,18 +39,25 @@ function toFlowNode(node: JourneyNode, position: XYPosition): JourneyFlowNode {
  * when every node has one; otherwise the whole graph is laid out, so a half-positioned graph
  * never ends up with overlapping nodes.
  */
-export function definitionToFlow(definition: JourneyDefinition): JourneyFlow {
+export function definitionToFlow(
+  definition: Pick<JourneyDefinition, 'nodes' | 'edges'>,
+): JourneyFlow {
   const allPositioned = definition.nodes.every((node) => node.position !== undefined);
   const layout = allPositioned ? null : layoutLayers(definition.nodes, definition.edges);
+  const byId = new Map(definition.nodes.map((node) => [node.id, node]));
 
   const nodes = definition.nodes.map((node) =>
     toFlowNode(node, layout?.get(node.id) ?? node.position ?? { x: 0, y: 0 }),
   );
-  const edges: JourneyFlowEdge[] = definition.edges.map((edge) => ({
-    id: edge.id,
-    source: edge.source,
-    target: edge.target,
-    markerEnd: { type: 'arrowclosed' },
-  }));
+  const edges: JourneyFlowEdge[] = definition.edges.map((edge) => {
+    const label = describeBranch(byId.get(edge.source), edge);
+    return {
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      markerEnd: { type: 'arrowclosed' },
+      ...(label === undefined ? {} : { label }),
+    };
+  });
   return { nodes, edges };
 }

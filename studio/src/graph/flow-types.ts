@@ -1,17 +1,17 @@
 import type { Edge, Node } from '@xyflow/react';
 
-/** Node data is display-ready so custom nodes render it without knowing the definition format. */
-export type EntryNodeData = { title: string; event: string };
-export type DelayNodeData = { title: string; wait: string };
-export type WebhookNodeData = { title: string; method: string; host: string };
-export type ExitNodeData = { title: string };
+import type { JourneyNodeType } from '@junction/core';
 
-export type EntryFlowNode = Node<EntryNodeData, 'entry'>;
-export type DelayFlowNode = Node<DelayNodeData, 'delay'>;
-export type WebhookFlowNode = Node<WebhookNodeData, 'webhook'>;
-export type ExitFlowNode = Node<ExitNodeData, 'exit'>;
+/** Node data is display-ready so the node component renders it without knowing the definition. */
+export type StepNodeData = {
+  title: string;
+  kind: string;
+  detail: string;
+  hasInput: boolean;
+  hasOutput: boolean;
+};
 
-export type JourneyFlowNode = EntryFlowNode | DelayFlowNode | WebhookFlowNode | ExitFlowNode;
+export type JourneyFlowNode = Node<StepNodeData, JourneyNodeType>;
 export type JourneyFlowEdge = Edge;
 
 export interface JourneyFlow {

@@ -1,9 +1,8 @@
 import { Handle, Position } from '@xyflow/react';
 import type { ReactNode } from 'react';
-import type { JourneyFlowNode } from '../graph/flow-types.js';
 
 interface NodeCardProps {
-  type: JourneyFlowNode['type'];
+  type: string;
   kind: string;
   title: string;
   hasInput: boolean;
