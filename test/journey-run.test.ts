@@ -5,6 +5,7 @@ import {
   journeyRunWorkflowId,
   type JourneyDefinitionInput as JourneyDefinition,
 } from '@junction/core';
+import { journeyCollections } from '@junction/core/store';
 
 import {
   appWithTemporalDown,
@@ -213,4 +214,69 @@ describe('a published journey on real Temporal and FerretDB', () => {
     await temporalDown.close();
     await receiver.close();
   });
+
+  it('keeps running people on their version when a new one is published, unless it migrates them', async () => {
+    const receiver = await startWebhookReceiver();
+    const auth = `Bearer ${stack.workspace.apiKey}`;
+    /** entry by API → 5 s delay → webhook to `/<label>` → exit. */
+    const versioned = (label: string): JourneyDefinition => ({
+      nodes: [
+        { id: 'entry', type: 'entry', trigger: { kind: 'api' } },
+        { id: 'wait', type: 'delay', duration: { amount: 5, unit: 'seconds' } },
+        { id: 'notify', type: 'webhook', url: `${receiver.url}/${label}` },
+        { id: 'done', type: 'exit' },
+      ],
+      edges: [
+        { id: 'e1', source: 'entry', target: 'wait' },
+        { id: 'e2', source: 'wait', target: 'notify' },
+        { id: 'e3', source: 'notify', target: 'done' },
+      ],
+    });
+    const republish = async (id: string, label: string, migrate: boolean) => {
+      await request(stack.app)
+        .put(`/v1/journeys/${id}/draft`)
+        .set('Authorization', auth)
+        .send({ draft: versioned(label) })
+        .expect(200);
+      await request(stack.app)
+        .post(`/v1/journeys/${id}/publish`)
+        .set('Authorization', auth)
+        .send({ migrate })
+        .expect(201);
+    };
+    await request(stack.app)
+      .post('/v1/batch')
+      .set('Authorization', basicAuth(stack.workspace.writeKey))
+      .send({ batch: ['stays', 'moves'].map((userId) => ({ type: 'identify', userId })) })
+      .expect(200);
+    const runs = journeyCollections(stack.db).journeyRuns;
+    const enter = async (id: string, userId: string) => {
+      const entered = await request(stack.app)
+        .post(`/v1/journeys/${id}/entries`)
+        .set('Authorization', auth)
+        .send({ identifier: { type: 'user_id', value: userId } })
+        .expect(201);
+      const run = await runs.findOne({ _id: entered.body.runId as string });
+      return { run: run!, handle: stack.temporal.workflow.getHandle(run!._id) };
+    };
+    const pathsOf = (profileId: string) =>
+      receiver.received
+        .filter((call) => (call.body as { profile: { id: string } }).profile.id === profileId)
+        .map((call) => call.path);
+    const journeyId = await publish(versioned('v1'));
+    worker ??= await startWorker(stack.dbName);
+
+    const stays = await enter(journeyId, 'stays');
+    await republish(journeyId, 'v2', false);
+    await stays.handle.result();
+    const moves = await enter(journeyId, 'moves');
+    await republish(journeyId, 'v3', true);
+    await moves.handle.result();
+
+    expect(stays.run.version).toBe(1);
+    expect(pathsOf(stays.run.profileId)).toEqual(['/hook/v1']);
+    expect(moves.run.version).toBe(2);
+    expect(pathsOf(moves.run.profileId)).toEqual(['/hook/v3']);
+    await receiver.close();
+  }, 120_000);
 });
