@@ -15,7 +15,7 @@ describe('the contact policy of sendMessage', () => {
 
   const messageOf = (key: string) => t.stack.store.messages.findOne({ _id: key });
 
-  it('suppresses the third marketing send of the day across two journeys, recording the cap', async () => {
+  it('delivers 2 of the day’s sends across three journeys under a cap of 2, recording the rest', async () => {
     t.clock.now = new Date('2026-03-10T09:00:00Z');
     const ws = await policySetup('hook');
     await ws.contactPolicy({ caps: [{ channel: '*', limit: 2, period: 'day' }] });
@@ -23,15 +23,19 @@ describe('the contact policy of sendMessage', () => {
 
     const first = await t.activities.sendMessage(ws.send(ada, { key: 'a-1', journeyId: 'promo' }));
     const second = await t.activities.sendMessage(ws.send(ada, { key: 'b-1', journeyId: 'news' }));
-    const third = await t.activities.sendMessage(ws.send(ada, { key: 'a-2', journeyId: 'promo' }));
+    const third = await t.activities.sendMessage(
+      ws.send(ada, { key: 'c-1', journeyId: 'winback' }),
+    );
+    const fourth = await t.activities.sendMessage(ws.send(ada, { key: 'a-2', journeyId: 'promo' }));
 
     expect([first.status, second.status]).toEqual(['sent', 'sent']);
     expect(third).toEqual({ status: 'suppressed', reason: SUPPRESSION.frequencyCap });
-    expect(deliveries(t, 'a-2')).toEqual([]);
-    expect(await messageOf('a-2')).toMatchObject({
+    expect(fourth).toEqual({ status: 'suppressed', reason: SUPPRESSION.frequencyCap });
+    expect(['a-1', 'b-1', 'c-1', 'a-2'].flatMap((key) => deliveries(t, key))).toHaveLength(2);
+    expect(await messageOf('c-1')).toMatchObject({
       status: 'suppressed',
       reason: SUPPRESSION.frequencyCap,
-      journeyId: 'promo',
+      journeyId: 'winback',
       profileId: ada,
     });
     expect(await messageOf('a-1')).toMatchObject({ status: 'sent', ledgerDay: '2026-03-10' });
@@ -77,18 +81,27 @@ describe('the contact policy of sendMessage', () => {
   });
 
   it('defers a send in quiet hours to the window end on the person’s own clock', async () => {
-    // 14:00 UTC is 23:00 in Tokyo: inside 21:00–08:00 there, outside it for a UTC person.
+    // 14:00 UTC is 23:00 in Tokyo and 04:00 in Honolulu: both inside 21:00–08:00,
+    // each ending at their own 08:00; it is outside the window for a UTC person.
     t.clock.now = new Date('2026-03-10T14:00:00Z');
     const ws = await policySetup('hook');
     await ws.contactPolicy({ quietHours: { start: '21:00', end: '08:00', action: 'defer' } });
     const tokyo = await ws.person('di', { timezone: 'Asia/Tokyo' });
+    const honolulu = await ws.person('hal', { timezone: 'Pacific/Honolulu' });
     const utc = await ws.person('ed');
 
     const deferred = await t.activities.sendMessage(ws.send(tokyo, { key: 'di-1' }));
+    const deferredToo = await t.activities.sendMessage(ws.send(honolulu, { key: 'hal-1' }));
     const sentNow = await t.activities.sendMessage(ws.send(utc, { key: 'ed-1' }));
 
     const until = '2026-03-10T23:00:00.000Z';
     expect(deferred).toEqual({ status: 'deferred', reason: SUPPRESSION.quietHours, until });
+    // Honolulu is UTC-10 all year: 08:00 local is 18:00 UTC.
+    expect(deferredToo).toEqual({
+      status: 'deferred',
+      reason: SUPPRESSION.quietHours,
+      until: '2026-03-10T18:00:00.000Z',
+    });
     expect(sentNow.status).toBe('sent');
     expect(deliveries(t, 'di-1')).toEqual([]);
     expect(await messageOf('di-1')).toMatchObject({
