@@ -3,19 +3,12 @@ import request from 'supertest';
 import type { JourneyDefinitionInput, JourneyNode } from '@junction/core';
 import { journeyCollections, type StepRecord } from '@junction/core/store';
 import { createWorkspace, type NewWorkspace } from '@junction/server';
+import type { NodeStats } from '@junction/server/journeys';
 
 import { basicAuth, eventually, type TestStack } from './harness.js';
 
 /** Per-node counts as `GET /v1/journeys/:id/stats` answers them. */
-export interface NodeCounts {
-  nodeId: string;
-  entered: number;
-  waiting: number;
-  passed: number;
-  exited: number;
-  converted: number;
-  suppressed: number;
-}
+export type NodeCounts = NodeStats;
 
 /** A run as the reports API shows it, with its trace when asked for one. */
 export interface RunView {

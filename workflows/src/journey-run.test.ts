@@ -12,10 +12,9 @@ import {
   startJourneyHarness,
   type JourneyHarness,
 } from '../test/journey-harness.js';
+import { done, start, waitForOrder } from '../test/replay-journeys.js';
 
 const DAY = 86_400_000;
-const start = { id: 'start', type: 'entry', trigger: { kind: 'api' } } as const;
-const done = { id: 'done', type: 'exit' } as const;
 
 const atOf = (step: { at: unknown }) => Date.parse(String(step.at));
 
@@ -63,7 +62,7 @@ describe('journeyRun: waits', () => {
 
   it('leaves a wait for an event by its timeout branch after 30 days without the event', async () => {
     const fake = new FakeJourneyActivities({
-      versions: { 1: waitJourney() },
+      versions: { 1: waitForOrder },
     });
 
     const result = await harness.run(fake);
@@ -75,7 +74,7 @@ describe('journeyRun: waits', () => {
   });
 
   it('takes the event branch on the first matching event signal after arriving', async () => {
-    const fake = new FakeJourneyActivities({ versions: { 1: waitJourney() } });
+    const fake = new FakeJourneyActivities({ versions: { 1: waitForOrder } });
     const signal = (eventId: string, event: string, total: number) => ({
       v: 1 as const,
       eventId,
@@ -102,7 +101,7 @@ describe('journeyRun: waits', () => {
   });
 
   it('does not count the event that entered the person as the awaited event', async () => {
-    const fake = new FakeJourneyActivities({ versions: { 1: waitJourney() } });
+    const fake = new FakeJourneyActivities({ versions: { 1: waitForOrder } });
 
     const result = await harness.run(fake, {
       input: { entry: { kind: 'event', eventId: 'ws1:m0', at: '2026-01-05T09:00:00Z' } },
@@ -320,25 +319,3 @@ describe('journeyRun: side effects', () => {
     expect(fake.last()).toMatchObject({ entryId: 'ws1:m9', status: 'finished' });
   });
 });
-
-function waitJourney() {
-  return journey({
-    nodes: [
-      start,
-      {
-        id: 'wait',
-        type: 'wait_for_event',
-        event: 'Order Completed',
-        where: [{ property: 'total', op: 'gt', value: 100 }],
-        timeout: { amount: 30, unit: 'days' },
-      },
-      { id: 'bought', type: 'exit' },
-      { id: 'lapsed', type: 'exit' },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'wait' },
-      { id: 'e2', source: 'wait', target: 'bought', branch: 'event' },
-      { id: 'e3', source: 'wait', target: 'lapsed', branch: 'timeout' },
-    ],
-  });
-}

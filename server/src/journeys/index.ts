@@ -28,6 +28,7 @@ export {
 export { entryTrigger, LiveJourneys } from './triggers-cache.js';
 export { JourneyTriggers, type TriggeringEvent } from './triggers.js';
 export { journeyTaskQueue } from './task-queue.js';
+export type { NodeStats } from './journey-reports.js';
 
 export interface Journeys {
   /** Enters people; `invalidate` / `journeyChanged` after lifecycle changes. */
