@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 
-import { JOURNEY_TASK_QUEUE } from '@junction/core';
-import type { JourneyEntries } from '@junction/server/journeys';
+import { journeyTaskQueue, type JourneyEntries } from '@junction/server/journeys';
 
 import type { BaselineInput, benchBaseline } from './baseline-workflow.js';
 import { log } from './bench-run.js';
@@ -89,7 +88,7 @@ export async function baselineRound(
   const started = performance.now();
   const start = workflowIds.map((workflowId) => async () => {
     await temporal.workflow.start<typeof benchBaseline>('benchBaseline', {
-      taskQueue: JOURNEY_TASK_QUEUE,
+      taskQueue: journeyTaskQueue(),
       workflowId,
       args: [input],
     });

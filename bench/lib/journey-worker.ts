@@ -12,21 +12,10 @@ import {
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 
-import { JOURNEY_TASK_QUEUE } from '@junction/core';
-import {
-  audienceCollections,
-  collections,
-  connectorCollection,
-  journeyCollections,
-} from '@junction/core/store';
-import { createAudience } from '@junction/server/audience';
-import { ConnectorRunLog } from '@junction/server/connectors';
-import { createIngestor } from '@junction/server/ingest';
-import { createJourneys, type Journeys } from '@junction/server/journeys';
+import { journeyTaskQueue, type Journeys } from '@junction/server/journeys';
 
-import { createActivities } from '../../workers/src/activities/index.js';
-import { defaultChannelAdapters } from '../../workers/src/channels/index.js';
 import { ensureSearchAttributes } from '../../workers/src/search-attributes.js';
+import { wireActivities } from '../../workers/src/wire-activities.js';
 import type { BaselineActivities } from './baseline-workflow.js';
 
 /** Activity calls made since the last `take`, by kind. */
@@ -75,19 +64,7 @@ export async function startBenchWorker(deps: {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: deps.temporalAddress });
   await ensureSearchAttributes(connection, 'default', log);
-  const journeys = createJourneys({ db, temporal, log });
-  const audience = createAudience({ db, temporal, log, journeys: journeys.triggers });
-  const real = createActivities({
-    db: collections(db),
-    journeys: journeyCollections(db),
-    audienceDb: audienceCollections(db),
-    audience,
-    entries: journeys.entries,
-    channels: defaultChannelAdapters(),
-    log,
-    runLog: new ConnectorRunLog(connectorCollection(db)),
-    ingestor: createIngestor({ db, temporal, log, audience, journeys }),
-  });
+  const { activities: real, journeys } = wireActivities({ db, temporal, log });
   const baseline: BaselineActivities = { benchNoop: () => Promise.resolve() };
   const counts: ActivityCounts = { remote: 0, local: 0, byName: {} };
   const activities = counted({ ...real, ...baseline }, counts);
@@ -98,7 +75,7 @@ export async function startBenchWorker(deps: {
   const worker = await Worker.create({
     connection,
     namespace: 'default',
-    taskQueue: JOURNEY_TASK_QUEUE,
+    taskQueue: journeyTaskQueue(),
     workflowBundle,
     activities,
   });

@@ -10,21 +10,13 @@ import {
 } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 
-import {
-  audienceCollections,
-  collections,
-  connectorCollection,
-  journeyCollections,
-} from '@junction/core/store';
-import { audienceTaskQueue, createAudience } from '@junction/server/audience';
-import { ConnectorRunLog, connectorTaskQueue } from '@junction/server/connectors';
-import { createIngestor } from '@junction/server/ingest';
-import { createJourneys, journeyTaskQueue } from '@junction/server/journeys';
+import { audienceTaskQueue } from '@junction/server/audience';
+import { connectorTaskQueue } from '@junction/server/connectors';
+import { journeyTaskQueue } from '@junction/server/journeys';
 
-import { createActivities } from './activities/index.js';
-import { defaultChannelAdapters } from './channels/index.js';
 import { createLogger } from './logger.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { wireActivities } from './wire-activities.js';
 
 const env = {
   mongodbUrl: process.env.MONGODB_URL ?? 'mongodb://127.0.0.1:27017/',
@@ -47,19 +39,7 @@ const clientConnection = await Connection.connect({ address: env.temporalAddress
 const temporal = new Client({ connection: clientConnection, namespace: env.namespace });
 
 const db = mongo.db(env.mongodbDb);
-const journeys = createJourneys({ db, temporal, log });
-const audience = createAudience({ db, temporal, log, journeys: journeys.triggers });
-const activities = createActivities({
-  db: collections(db),
-  journeys: journeyCollections(db),
-  audienceDb: audienceCollections(db),
-  audience,
-  entries: journeys.entries,
-  channels: defaultChannelAdapters(),
-  log,
-  runLog: new ConnectorRunLog(connectorCollection(db)),
-  ingestor: createIngestor({ db, temporal, log, audience, journeys }),
-});
+const { activities } = wireActivities({ db, temporal, log });
 const queueOf: Record<string, string> = {
   journeys: journeyTaskQueue(),
   connectors: connectorTaskQueue(),

@@ -1,8 +1,6 @@
 import { isValidTimeZone } from '@junction/core';
 import type { Collections, ProfileDoc } from '@junction/core/store';
-
-/** Longest `mergedInto` chain followed before giving up on a (corrupt) cycle. */
-const MAX_MERGE_HOPS = 20;
+import { loadLiveProfiles } from '@junction/server';
 
 /**
  * The person a run is about, as they are now: a profile merged into another since the run
@@ -13,14 +11,7 @@ export async function loadPerson(
   workspaceId: string,
   profileId: string,
 ): Promise<ProfileDoc | null> {
-  let id = profileId;
-  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
-    const doc = await db.profiles.findOne({ _id: id });
-    if (!doc || doc.workspaceId !== workspaceId) return null;
-    if (!doc.mergedInto) return doc;
-    id = doc.mergedInto;
-  }
-  return null;
+  return (await loadLiveProfiles(db, workspaceId, [profileId])).get(profileId) ?? null;
 }
 
 /** The person's own time zone trait (`timezone`, or `time_zone`), when it names an IANA zone. */

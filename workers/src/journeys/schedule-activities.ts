@@ -1,6 +1,7 @@
-import type { JourneyDefinition, ScheduleTrigger } from '@junction/core';
+import type { ScheduleTrigger } from '@junction/core';
 import { localWeekday, nextLocalTime } from '@junction/core';
 import { journeyVersionDocId, type ProfileDoc } from '@junction/core/store';
+import { entryTrigger } from '@junction/server/journeys';
 import type { Filter } from 'mongodb';
 
 import type { JourneyScheduleActivities, ScheduledPage } from '@junction/workflows';
@@ -73,9 +74,8 @@ async function liveScheduleTrigger(
   const version = await deps.db.journeyVersions.findOne({
     _id: journeyVersionDocId(journeyId, journey.liveVersion),
   });
-  const definition: JourneyDefinition | undefined = version?.definition;
-  const entry = definition?.nodes.find((node) => node.type === 'entry');
-  return entry?.trigger.kind === 'schedule' ? entry.trigger : null;
+  const trigger = version ? entryTrigger(version.definition) : null;
+  return trigger?.kind === 'schedule' ? trigger : null;
 }
 
 /** A run that starts at once, at an instant (ISO), or a person the fire leaves out today. */
